@@ -1,0 +1,31 @@
+/* cli.h - the commands of the vakt binary. */
+#ifndef VAKT_CLI_CLI_H
+#define VAKT_CLI_CLI_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "cli/opts.h"
+#include "core/error.h"
+
+typedef struct vakt_command {
+	const char *name;
+	int (*run)(int argc, char **argv); /* argv[0] is the command name; returns exit code */
+	const vakt_cmd_help *help;
+} vakt_command;
+
+int cmd_lint(int argc, char **argv);
+int cmd_rules(int argc, char **argv);
+int cmd_version(int argc, char **argv);
+
+extern const vakt_cmd_help cmd_lint_help;
+extern const vakt_cmd_help cmd_rules_help;
+extern const vakt_cmd_help cmd_version_help;
+
+/* Print an error the way every command does: "vakt: error: file:line:col: message". */
+void cli_print_error(const vakt_error *e);
+
+/* True if colour should be used on f: a TTY, NO_COLOR unset, TERM not "dumb". */
+bool cli_want_color(FILE *f);
+
+#endif

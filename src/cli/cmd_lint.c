@@ -1,0 +1,242 @@
+/* cmd_lint.c - `vakt lint`: option parsing and output; the work is in src/lint. */
+#include "cli/cli.h"
+#include "core/report.h"
+#include "lint/lint.h"
+#include "lint/rules.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+enum {
+	O_FORMAT = 1, O_OUTPUT, O_PSS, O_FAIL_ON, O_SEVERITY, O_EXIT_CODE, O_CONFIG,
+	O_NO_INLINE_IGNORES, O_SHOW_IGNORED, O_COLOR, O_VERBOSE, O_MAX_FILE_SIZE, O_QUIET,
+};
+
+static const vakt_opt lint_opts[] = {
+	{O_FORMAT, 'f', "format", "FORMAT", "output format: text (default), json, sarif, junit"},
+	{O_OUTPUT, 'o', "output", "FILE", "write the report to FILE instead of stdout"},
+	{O_PSS, 0, "pss", "LEVEL[:VERSION]",
+	 "check Pod Security Standards: baseline or restricted, at\n"
+	 "v1.0..v1.37 or latest (default latest), e.g. restricted:v1.30"},
+	{O_FAIL_ON, 0, "fail-on", "SEVERITY", "exit 1 for findings at or above SEVERITY (default LOW)"},
+	{O_SEVERITY, 0, "severity", "LIST", "report only these severities, e.g. HIGH,CRITICAL"},
+	{O_EXIT_CODE, 0, "exit-code", "N", "exit code when findings remain (default 1; Trivy's flag)"},
+	{O_CONFIG, 0, "config", "FILE", "use FILE instead of the nearest .vakt.yaml"},
+	{O_NO_INLINE_IGNORES, 0, "no-inline-ignores", NULL, "ignore the ignore annotations (for CI)"},
+	{O_SHOW_IGNORED, 0, "show-ignored", NULL, "also report ignored findings, marked as such"},
+	{O_COLOR, 0, "color", "WHEN", "auto (default), always or never"},
+	{O_VERBOSE, 'v', "verbose", NULL, "text: print the fix under each finding"},
+	{O_QUIET, 'q', "quiet", NULL, "do not print notices"},
+	{O_MAX_FILE_SIZE, 0, "max-file-size", "SIZE", "largest input file, e.g. 64M (default 256M)"},
+	{0},
+};
+
+const vakt_cmd_help cmd_lint_help = {
+	.name = "lint",
+	.usage = "[OPTIONS] PATH...",
+	.summary = "Check Kubernetes manifests for insecure settings.",
+	.details =
+		"PATH is a file, a directory (searched recursively for *.yaml, *.yml and *.json,\n"
+		"in sorted order) or - for stdin. YAML and JSON, multi-document streams and\n"
+		"`kind: List` are read; documents that are not Kubernetes objects are skipped.\n"
+		"Without --pss, Pod Security Standards are checked only for namespaces labelled\n"
+		"pod-security.kubernetes.io/enforce in the input or when .vakt.yaml sets `pss`.\n"
+		"\n"
+		"Exit status: 0 no finding at or above --fail-on, 1 findings, 2 usage error,\n"
+		"3 an input could not be read or parsed.",
+	.opts = lint_opts,
+};
+
+typedef struct lint_args {
+	vakt_lint_options opt;
+	vakt_format format;
+	const char *output;
+	int color; /* -1 auto */
+	bool verbose;
+	bool quiet;
+	int exit_code;
+	const char **inputs;
+	size_t ninputs;
+} lint_args;
+
+static bool parse_size(const char *s, size_t *ret)
+{
+	char *end;
+	errno = 0;
+	unsigned long long v = strtoull(s, &end, 10);
+	if (errno || end == s)
+		return false;
+	unsigned shift = 0;
+	if (*end == 'K' || *end == 'k')
+		shift = 10, end++;
+	else if (*end == 'M' || *end == 'm')
+		shift = 20, end++;
+	else if (*end == 'G' || *end == 'g')
+		shift = 30, end++;
+	if (*end || v == 0 || v > (SIZE_MAX >> shift))
+		return false;
+	*ret = (size_t)v << shift;
+	return true;
+}
+
+static int on_opt(int id, const char *v, void *ud)
+{
+	lint_args *a = ud;
+	switch (id) {
+	case 0:
+		a->inputs[a->ninputs++] = v;
+		return 0;
+	case O_FORMAT:
+		if (!vakt_format_parse(v, &a->format))
+			return vakt_usage_error("lint", "unknown format '%s' (text, json, sarif, junit)", v);
+		return 0;
+	case O_OUTPUT:
+		a->output = v;
+		return 0;
+	case O_PSS: {
+		vakt_error *e = NULL;
+		if (vakt_pss_parse(v, &a->opt.pss, &e) < 0) {
+			vakt_usage_error("lint", "--pss: %s", e->msg);
+			vakt_error_free(e);
+			return -1;
+		}
+		a->opt.pss_set = true;
+		return 0;
+	}
+	case O_FAIL_ON:
+		if (!vakt_severity_parse(v, &a->opt.fail_on))
+			return vakt_usage_error("lint", "--fail-on: unknown severity '%s'", v);
+		return 0;
+	case O_SEVERITY: {
+		a->opt.severity_filter = true;
+		char *copy = strdup(v), *save = NULL;
+		int rc = 0;
+		for (char *t = strtok_r(copy, ", ", &save); t; t = strtok_r(NULL, ", ", &save)) {
+			vakt_severity s;
+			if (!vakt_severity_parse(t, &s)) {
+				rc = vakt_usage_error("lint", "--severity: unknown severity '%s'", t);
+				break;
+			}
+			a->opt.severities[s] = true;
+		}
+		free(copy);
+		return rc;
+	}
+	case O_EXIT_CODE: {
+		char *end;
+		long n = strtol(v, &end, 10);
+		if (*end || end == v || n < 0 || n > 255)
+			return vakt_usage_error("lint", "--exit-code: expected 0..255, got '%s'", v);
+		a->exit_code = (int)n;
+		return 0;
+	}
+	case O_CONFIG:
+		a->opt.config_path = v;
+		return 0;
+	case O_NO_INLINE_IGNORES:
+		a->opt.no_inline_ignores = true;
+		return 0;
+	case O_SHOW_IGNORED:
+		a->opt.show_ignored = true;
+		return 0;
+	case O_COLOR:
+		if (strcmp(v, "auto") == 0)
+			a->color = -1;
+		else if (strcmp(v, "always") == 0)
+			a->color = 1;
+		else if (strcmp(v, "never") == 0)
+			a->color = 0;
+		else
+			return vakt_usage_error("lint", "--color: expected auto, always or never");
+		return 0;
+	case O_VERBOSE:
+		a->verbose = true;
+		return 0;
+	case O_QUIET:
+		a->quiet = true;
+		return 0;
+	case O_MAX_FILE_SIZE:
+		if (!parse_size(v, &a->opt.limits.max_file_bytes))
+			return vakt_usage_error("lint", "--max-file-size: expected a size like 64M, got '%s'", v);
+		if (a->opt.limits.max_doc_bytes > a->opt.limits.max_file_bytes)
+			a->opt.limits.max_doc_bytes = a->opt.limits.max_file_bytes;
+		return 0;
+	default:
+		return vakt_usage_error("lint", "internal: unhandled option");
+	}
+}
+
+static void on_error(const vakt_error *e, void *ud)
+{
+	(void)ud;
+	cli_print_error(e);
+}
+
+static void on_notice(const char *file, unsigned line, const char *msg, void *ud)
+{
+	const lint_args *a = ud;
+	if (a->quiet)
+		return;
+	if (line)
+		fprintf(stderr, "vakt: notice: %s:%u: %s\n", file, line, msg);
+	else
+		fprintf(stderr, "vakt: notice: %s: %s\n", file, msg);
+}
+
+int cmd_lint(int argc, char **argv)
+{
+	lint_args a = {.color = -1, .exit_code = VAKT_EXIT_FINDINGS};
+	vakt_lint_options_init(&a.opt);
+	a.inputs = calloc((size_t)argc + 1, sizeof(char *));
+	if (!a.inputs)
+		return VAKT_EXIT_USAGE;
+	int r = vakt_opts_parse(&cmd_lint_help, argc, argv, on_opt, &a);
+	if (r != 0) {
+		free(a.inputs);
+		return r > 0 ? VAKT_EXIT_OK : VAKT_EXIT_USAGE;
+	}
+	if (a.ninputs == 0) {
+		free(a.inputs);
+		vakt_usage_error("lint", "no input: give files, directories or - for stdin");
+		return VAKT_EXIT_USAGE;
+	}
+
+	FILE *out = stdout;
+	if (a.output && !(out = fopen(a.output, "w"))) {
+		fprintf(stderr, "vakt lint: cannot write %s: %s\n", a.output, strerror(errno));
+		free(a.inputs);
+		return VAKT_EXIT_USAGE;
+	}
+	a.opt.on_error = on_error;
+	a.opt.on_notice = on_notice;
+	a.opt.ud = &a;
+
+	vakt_report_info info = {
+		.command = "lint",
+		.rules = vakt_rule_ptrs,
+		.nrules = R__COUNT,
+		.color = a.color < 0 ? (a.format == VAKT_FORMAT_TEXT && cli_want_color(out)) : a.color,
+		.verbose = a.verbose,
+	};
+	vakt_report *rep = vakt_report_new(a.format, out, &info);
+	vakt_summary sum;
+	vakt_error *e = NULL;
+	int rc = vakt_lint_run(&a.opt, a.inputs, a.ninputs, rep, &sum, &e);
+	vakt_report_free(rep);
+	int exit_code;
+	if (rc < 0) {
+		cli_print_error(e);
+		vakt_error_free(e);
+		exit_code = VAKT_EXIT_USAGE;
+	} else {
+		exit_code = sum.exit_code == VAKT_EXIT_FINDINGS ? a.exit_code : sum.exit_code;
+	}
+	if (out != stdout && fclose(out) != 0) {
+		fprintf(stderr, "vakt lint: error writing %s: %s\n", a.output, strerror(errno));
+		exit_code = VAKT_EXIT_INPUT;
+	}
+	free(a.inputs);
+	return exit_code;
+}

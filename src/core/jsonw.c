@@ -1,0 +1,183 @@
+/* jsonw.c - see jsonw.h. */
+#include "core/jsonw.h"
+
+#include <inttypes.h>
+#include <string.h>
+
+void jsonw_init(jsonw *w, FILE *out, int indent)
+{
+	memset(w, 0, sizeof(*w));
+	w->out = out;
+	w->indent = indent;
+	w->first[0] = true;
+}
+
+static void newline(jsonw *w)
+{
+	if (!w->indent)
+		return;
+	fputc('\n', w->out);
+	for (int i = 0; i < w->depth * w->indent; i++)
+		fputc(' ', w->out);
+}
+
+/* Separator and indentation before a value or a key. */
+static void pre_value(jsonw *w)
+{
+	if (w->after_key) {
+		w->after_key = false;
+		return;
+	}
+	if (w->depth > 0) {
+		if (!w->first[w->depth])
+			fputc(',', w->out);
+		newline(w);
+	}
+	w->first[w->depth] = false;
+}
+
+static void jw_open(jsonw *w, char c)
+{
+	pre_value(w);
+	fputc(c, w->out);
+	if (w->depth + 1 < JSONW_MAX_DEPTH)
+		w->depth++;
+	w->first[w->depth] = true;
+}
+
+static void jw_close(jsonw *w, char c)
+{
+	bool empty = w->first[w->depth];
+	if (w->depth > 0)
+		w->depth--;
+	if (!empty)
+		newline(w);
+	fputc(c, w->out);
+	if (w->depth == 0 && w->indent)
+		fputc('\n', w->out);
+}
+
+void jsonw_obj_begin(jsonw *w) { jw_open(w, '{'); }
+void jsonw_obj_end(jsonw *w) { jw_close(w, '}'); }
+void jsonw_arr_begin(jsonw *w) { jw_open(w, '['); }
+void jsonw_arr_end(jsonw *w) { jw_close(w, ']'); }
+
+/* Length of a valid UTF-8 sequence at p, or 0. */
+static int utf8_len(const unsigned char *p)
+{
+	if (p[0] < 0x80)
+		return 1;
+	if (p[0] >= 0xc2 && p[0] <= 0xdf)
+		return (p[1] & 0xc0) == 0x80 ? 2 : 0;
+	if (p[0] >= 0xe0 && p[0] <= 0xef) {
+		if ((p[1] & 0xc0) != 0x80 || (p[2] & 0xc0) != 0x80)
+			return 0;
+		if (p[0] == 0xe0 && p[1] < 0xa0)
+			return 0;
+		if (p[0] == 0xed && p[1] > 0x9f)
+			return 0; /* surrogates */
+		return 3;
+	}
+	if (p[0] >= 0xf0 && p[0] <= 0xf4) {
+		if ((p[1] & 0xc0) != 0x80 || (p[2] & 0xc0) != 0x80 || (p[3] & 0xc0) != 0x80)
+			return 0;
+		if (p[0] == 0xf0 && p[1] < 0x90)
+			return 0;
+		if (p[0] == 0xf4 && p[1] > 0x8f)
+			return 0;
+		return 4;
+	}
+	return 0;
+}
+
+void jsonw_escape(FILE *out, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	while (*p) {
+		unsigned char c = *p;
+		switch (c) {
+		case '"': fputs("\\\"", out); p++; continue;
+		case '\\': fputs("\\\\", out); p++; continue;
+		case '\n': fputs("\\n", out); p++; continue;
+		case '\r': fputs("\\r", out); p++; continue;
+		case '\t': fputs("\\t", out); p++; continue;
+		default: break;
+		}
+		if (c < 0x20 || c == 0x7f) {
+			fprintf(out, "\\u%04x", c);
+			p++;
+			continue;
+		}
+		int n = utf8_len(p);
+		if (n == 0) {
+			fputs("\xef\xbf\xbd", out); /* U+FFFD */
+			p++;
+			continue;
+		}
+		fwrite(p, 1, (size_t)n, out);
+		p += n;
+	}
+}
+
+void jsonw_key(jsonw *w, const char *key)
+{
+	pre_value(w);
+	fputc('"', w->out);
+	jsonw_escape(w->out, key);
+	fputs(w->indent ? "\": " : "\":", w->out);
+	w->after_key = true;
+}
+
+void jsonw_str(jsonw *w, const char *s)
+{
+	if (!s) {
+		jsonw_null(w);
+		return;
+	}
+	pre_value(w);
+	fputc('"', w->out);
+	jsonw_escape(w->out, s);
+	fputc('"', w->out);
+}
+
+void jsonw_int(jsonw *w, int64_t v)
+{
+	pre_value(w);
+	fprintf(w->out, "%" PRId64, v);
+}
+
+void jsonw_bool(jsonw *w, bool v)
+{
+	pre_value(w);
+	fputs(v ? "true" : "false", w->out);
+}
+
+void jsonw_null(jsonw *w)
+{
+	pre_value(w);
+	fputs("null", w->out);
+}
+
+void jsonw_kv_str(jsonw *w, const char *key, const char *s)
+{
+	jsonw_key(w, key);
+	jsonw_str(w, s);
+}
+
+void jsonw_kv_str_opt(jsonw *w, const char *key, const char *s)
+{
+	if (s)
+		jsonw_kv_str(w, key, s);
+}
+
+void jsonw_kv_int(jsonw *w, const char *key, int64_t v)
+{
+	jsonw_key(w, key);
+	jsonw_int(w, v);
+}
+
+void jsonw_kv_bool(jsonw *w, const char *key, bool v)
+{
+	jsonw_key(w, key);
+	jsonw_bool(w, v);
+}

@@ -1,0 +1,108 @@
+/* report_text.c - human-readable findings, one per line, compiler style:
+ *
+ *   deploy.yaml:24:11: HIGH K8S-008: container "app" runs privileged [Deployment default/web]
+ *
+ * Colour only when the caller asked for it (the CLI decides: a TTY and no NO_COLOR).
+ * Errors are not written here: the CLI prints them to stderr for every format.
+ */
+#include "core/report.h"
+#include "core/xalloc.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define C_RESET "\033[0m"
+#define C_BOLD "\033[1m"
+#define C_DIM "\033[2m"
+
+static const char *sev_color(vakt_severity s)
+{
+	switch (s) {
+	case VAKT_SEV_CRITICAL: return "\033[1;31m";
+	case VAKT_SEV_HIGH: return "\033[31m";
+	case VAKT_SEV_MEDIUM: return "\033[33m";
+	case VAKT_SEV_LOW: return "\033[36m";
+	case VAKT_SEV_UNKNOWN:
+	case VAKT_SEV_INFO:
+	default: return "\033[2m";
+	}
+}
+
+static void text_finding(vakt_report *r, const vakt_finding *f)
+{
+	FILE *o = r->out;
+	bool c = r->info.color;
+	if (c)
+		fputs(C_BOLD, o);
+	fputs(f->file ? f->file : "-", o);
+	if (f->line)
+		fprintf(o, ":%u", f->line);
+	if (f->line && f->col)
+		fprintf(o, ":%u", f->col);
+	fputs(":", o);
+	if (c)
+		fputs(C_RESET, o);
+	fputc(' ', o);
+	if (c)
+		fputs(sev_color(f->severity), o);
+	fputs(vakt_severity_name(f->severity), o);
+	if (c)
+		fputs(C_RESET, o);
+	fprintf(o, " %s: ", f->rule->id);
+	if (f->suppressed)
+		fprintf(o, "(ignored by %s%s%s) ", f->suppressed_by,
+			f->suppress_reason ? ": " : "", f->suppress_reason ? f->suppress_reason : "");
+	fputs(f->message, o);
+	char *obj = vakt_finding_object(f);
+	if (obj || f->container) {
+		fputs(c ? " " C_DIM "[" : " [", o);
+		if (obj)
+			fputs(obj, o);
+		if (f->container)
+			fprintf(o, "%scontainer \"%s\"", obj ? ", " : "", f->container);
+		fputs(c ? "]" C_RESET : "]", o);
+	}
+	free(obj);
+	fputc('\n', o);
+	if (r->info.verbose && f->rule->fix) {
+		/* the fix hint, indented, line by line */
+		const char *p = f->rule->fix;
+		while (*p) {
+			const char *nl = strchr(p, '\n');
+			size_t n = nl ? (size_t)(nl - p) : strlen(p);
+			fprintf(o, "    %.*s\n", (int)n, p);
+			p += n + (nl ? 1 : 0);
+		}
+	}
+}
+
+static void text_end(vakt_report *r, const vakt_summary *s)
+{
+	FILE *o = r->out;
+	if (s->findings == 0) {
+		fprintf(o, "vakt: no findings in %u file%s, %u object%s", s->files,
+			s->files == 1 ? "" : "s", s->objects, s->objects == 1 ? "" : "s");
+	} else {
+		fprintf(o, "vakt: %u finding%s (", s->findings, s->findings == 1 ? "" : "s");
+		bool first = true;
+		for (int i = VAKT_SEV_COUNT - 1; i >= 0; i--) {
+			if (!s->by_severity[i])
+				continue;
+			fprintf(o, "%s%u %s", first ? "" : ", ", s->by_severity[i],
+				vakt_severity_name((vakt_severity)i));
+			first = false;
+		}
+		fprintf(o, ") in %u file%s, %u object%s", s->files, s->files == 1 ? "" : "s",
+			s->objects, s->objects == 1 ? "" : "s");
+	}
+	if (s->suppressed)
+		fprintf(o, "; %u ignored", s->suppressed);
+	if (s->errors)
+		fprintf(o, "; %u input error%s", s->errors, s->errors == 1 ? "" : "s");
+	fputc('\n', o);
+}
+
+const vakt_report_ops vakt_report_text_ops = {
+	.finding = text_finding,
+	.end = text_end,
+};

@@ -1,0 +1,177 @@
+/* ignore.c - inline ignores written as annotations on the object or its pod template.
+ *
+ * vakt's own:
+ *   vakt.io/ignore: "K8S-001,PSS-runAsNonRoot"     every container of the object
+ *   ignore.vakt.io/<container>: "K8S-017"          one container
+ *   vakt.io/ignore-reason: "why"                   shown with --show-ignored
+ * Rule references are vakt IDs or peer aliases ("trivy:KSV-0012", "KSV012"); "*" is all.
+ *
+ * Peers' own, each suppressing the vakt rules that carry that peer's alias:
+ *   ignore-check.kube-linter.io/<check>   kube-linter.io/ignore-all        (any value)
+ *   polaris.fairwinds.com/<check>-exempt  polaris.fairwinds.com/exempt     (value "true")
+ *   checkov.io/skipN: CKV_K8S_20=reason   (any key containing checkov.io/skip or bridgecrew.io/skip)
+ *   kube-score/ignore: check-a,check-b    kube-score/skip: "true"
+ */
+#include "core/xalloc.h"
+#include "lint/lint_internal.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+static void set_ignore(lint_ignore *rules, unsigned r, const char *by, const char *reason)
+{
+	if (!rules[r].by) {
+		rules[r].by = by;
+		rules[r].reason = reason;
+	}
+}
+
+/* Every rule carrying an alias of tool (e.g. "kube-linter"). */
+static void ignore_tool(lint_ignore *rules, const char *tool, const char *by, const char *reason)
+{
+	size_t tl = strlen(tool);
+	for (unsigned r = 0; r < R__COUNT; r++)
+		for (const char *const *a = vakt_rules[r].aliases; a && *a; a++)
+			if (strncmp(*a, tool, tl) == 0 && (*a)[tl] == ':') {
+				set_ignore(rules, r, by, reason);
+				break;
+			}
+}
+
+/* Rules matching "tool:id" (tool may be NULL for a vakt reference). Returns matches. */
+static unsigned ignore_ref(lint_ignore *rules, const char *tool, const char *id, const char *by,
+			   const char *reason)
+{
+	char ref[256];
+	if (tool)
+		snprintf(ref, sizeof(ref), "%s:%s", tool, id);
+	else
+		snprintf(ref, sizeof(ref), "%s", id);
+	unsigned n = 0;
+	for (int r = vakt_rule_match(ref, 0); r >= 0; r = vakt_rule_match(ref, (size_t)r + 1)) {
+		set_ignore(rules, (unsigned)r, by, reason);
+		n++;
+	}
+	return n;
+}
+
+/* Split a "A, B C" list and ignore each reference. */
+static void ignore_list(lint_ctx *ctx, lint_ignore *rules, const char *tool, const vakt_node *v,
+			const char *by, const char *reason)
+{
+	const char *s = v->scalar.str;
+	while (*s) {
+		while (*s == ',' || isspace((unsigned char)*s))
+			s++;
+		const char *e = s;
+		while (*e && *e != ',' && !isspace((unsigned char)*e))
+			e++;
+		if (e == s)
+			break;
+		char tok[256];
+		snprintf(tok, sizeof(tok), "%.*s", (int)(e - s), s);
+		if (strcmp(tok, "*") == 0) {
+			if (tool)
+				ignore_tool(rules, tool, by, reason);
+			else
+				for (unsigned r = 0; r < R__COUNT; r++)
+					set_ignore(rules, r, by, reason);
+		} else if (ignore_ref(rules, tool, tok, by, reason) == 0 && !tool &&
+			   ctx->opt->on_notice) {
+			char *msg = xasprintf("%s names no vakt rule or alias '%s'", by, tok);
+			ctx->opt->on_notice(ctx->file, v->line, msg, ctx->opt->ud);
+			free(msg);
+		}
+		s = e;
+	}
+}
+
+static lint_ignore *container_slot(lint_ctx *ctx, const char *name)
+{
+	for (size_t i = 0; i < ctx->n_container_ignores; i++)
+		if (strcmp(ctx->container_ignores[i].container, name) == 0)
+			return ctx->container_ignores[i].rules;
+	lint_container_ignores *n =
+		vakt_arena_calloc(ctx->arena, ctx->n_container_ignores + 1, sizeof(*n));
+	if (ctx->n_container_ignores)
+		memcpy(n, ctx->container_ignores, ctx->n_container_ignores * sizeof(*n));
+	n[ctx->n_container_ignores].container = name;
+	ctx->container_ignores = n;
+	return n[ctx->n_container_ignores++].rules;
+}
+
+static bool is_true(const vakt_node *v)
+{
+	return v && v->type == VAKT_NODE_SCALAR && strcasecmp(v->scalar.str, "true") == 0;
+}
+
+static void collect(lint_ctx *ctx, const vakt_node *ann)
+{
+	if (!ann || ann->type != VAKT_NODE_MAP)
+		return;
+	const char *reason = vakt_k8s_annotation(ann, "vakt.io/ignore-reason");
+	for (size_t i = 0; i < ann->map.n; i++) {
+		const vakt_node *k = ann->map.pairs[i].key, *v = ann->map.pairs[i].value;
+		if (k->type != VAKT_NODE_SCALAR)
+			continue;
+		const char *key = k->scalar.str;
+		bool str = v->type == VAKT_NODE_SCALAR;
+		static const char kl[] = "ignore-check.kube-linter.io/";
+		static const char pol[] = "polaris.fairwinds.com/";
+		static const char cv[] = "ignore.vakt.io/";
+
+		if (strcmp(key, "vakt.io/ignore") == 0 && str) {
+			ignore_list(ctx, ctx->object_ignores, NULL, v, key, reason);
+		} else if (strncmp(key, cv, sizeof(cv) - 1) == 0 && str) {
+			lint_ignore *slot = container_slot(ctx, key + sizeof(cv) - 1);
+			ignore_list(ctx, slot, NULL, v, key, reason);
+		} else if (strncmp(key, kl, sizeof(kl) - 1) == 0) {
+			/* kube-linter reads only the key; the value is the reason */
+			const char *why = str && !vakt_node_is_null(v) && v->scalar.str[0] ? v->scalar.str : reason;
+			ignore_ref(ctx->object_ignores, "kube-linter", key + sizeof(kl) - 1, key, why);
+		} else if (strcmp(key, "kube-linter.io/ignore-all") == 0) {
+			ignore_tool(ctx->object_ignores, "kube-linter", key, reason);
+		} else if (strcmp(key, "polaris.fairwinds.com/exempt") == 0) {
+			if (is_true(v))
+				ignore_tool(ctx->object_ignores, "polaris", key, reason);
+		} else if (strncmp(key, pol, sizeof(pol) - 1) == 0) {
+			size_t kl2 = strlen(key);
+			if (kl2 > sizeof(pol) - 1 + 7 && strcmp(key + kl2 - 7, "-exempt") == 0 && is_true(v)) {
+				char check[256];
+				snprintf(check, sizeof(check), "%.*s", (int)(kl2 - 7 - (sizeof(pol) - 1)),
+					 key + sizeof(pol) - 1);
+				ignore_ref(ctx->object_ignores, "polaris", check, key, reason);
+			}
+		} else if ((strstr(key, "checkov.io/skip") || strstr(key, "bridgecrew.io/skip")) && str) {
+			/* "CKV_K8S_20=reason" or "CKV_K8S_20" */
+			const char *val = v->scalar.str;
+			const char *eq = strchr(val, '=');
+			char id[128];
+			snprintf(id, sizeof(id), "%.*s", (int)(eq ? (size_t)(eq - val) : strlen(val)), val);
+			char *end = id + strlen(id);
+			while (end > id && isspace((unsigned char)end[-1]))
+				*--end = '\0';
+			const char *why = eq ? vakt_arena_strdup(ctx->arena, eq + 1) : reason;
+			ignore_ref(ctx->object_ignores, "checkov", id, key, why);
+		} else if (strcmp(key, "kube-score/ignore") == 0 && str) {
+			ignore_list(ctx, ctx->object_ignores, "kube-score", v, key, reason);
+		} else if (strcmp(key, "kube-score/skip") == 0) {
+			if (vakt_node_bool(v) == VAKT_BOOL_TRUE || is_true(v))
+				ignore_tool(ctx->object_ignores, "kube-score", key, reason);
+		}
+	}
+}
+
+void lint_collect_ignores(lint_ctx *ctx)
+{
+	memset(ctx->object_ignores, 0, sizeof(ctx->object_ignores));
+	ctx->container_ignores = NULL;
+	ctx->n_container_ignores = 0;
+	if (ctx->opt->no_inline_ignores)
+		return;
+	collect(ctx, ctx->obj->annotations);
+	if (ctx->pod && ctx->pod->pod_annotations != ctx->obj->annotations)
+		collect(ctx, ctx->pod->pod_annotations);
+}

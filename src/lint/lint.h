@@ -1,0 +1,55 @@
+/* lint.h - `vakt lint`: check Kubernetes manifests.
+ *
+ * The driver walks the inputs (sorted), reads each file as a stream of YAML/JSON
+ * documents, runs every hardening rule and, when a Pod Security level applies, the
+ * Pod Security Standards checks on each workload, filters findings through
+ * configuration and ignore annotations, and hands them to a report writer as they are
+ * found. Input problems are reported through on_error and counted; they never stop the
+ * run (exit code 3 is decided by the caller from the summary).
+ */
+#ifndef VAKT_LINT_LINT_H
+#define VAKT_LINT_LINT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "core/doc.h"
+#include "core/error.h"
+#include "core/report.h"
+#include "lint/pss.h"
+
+typedef struct vakt_lint_options {
+	bool pss_set;            /* --pss given: overrides namespace labels and config */
+	vakt_pss_policy pss;
+	vakt_severity fail_on;   /* default LOW */
+	bool severity_filter;    /* --severity given */
+	bool severities[VAKT_SEV_COUNT];
+	bool no_inline_ignores;
+	bool show_ignored;
+	const char *config_path; /* --config, else .vakt.yaml found upward from each input */
+	vakt_doc_limits limits;
+
+	/* Diagnostics for the caller to print: input errors and one-off notices. */
+	void (*on_error)(const vakt_error *e, void *ud);
+	void (*on_notice)(const char *file, unsigned line, const char *msg, void *ud);
+	void *ud;
+} vakt_lint_options;
+
+/* Lint inputs (paths, or "-" for stdin) into report. Fills *sum (exit code included).
+ * Returns 0, or a negative code with *err for a problem that makes the run meaningless
+ * (an invalid configuration file: exit 2). */
+int vakt_lint_run(const vakt_lint_options *opt, const char *const *inputs, size_t n,
+		  vakt_report *report, vakt_summary *sum, vakt_error **err);
+
+/* Initialise options with the defaults. */
+void vakt_lint_options_init(vakt_lint_options *opt);
+
+/* Exit codes shared by every command. */
+enum {
+	VAKT_EXIT_OK = 0,
+	VAKT_EXIT_FINDINGS = 1,
+	VAKT_EXIT_USAGE = 2,
+	VAKT_EXIT_INPUT = 3,
+};
+
+#endif

@@ -1,0 +1,68 @@
+/* lint_internal.h - what rule functions see: the object under check and emit(). */
+#ifndef VAKT_LINT_INTERNAL_H
+#define VAKT_LINT_INTERNAL_H
+
+#include <stdint.h>
+
+#include "core/arena.h"
+#include "lint/k8s.h"
+#include "lint/lint.h"
+#include "lint/rules.h"
+
+/* Settings from .vakt.yaml, resolved against the rule table. */
+typedef struct lint_config {
+	char *path; /* NULL for the built-in defaults */
+	char *dir;  /* absolute directory of the file */
+	bool disabled[R__COUNT];
+	bool has_severity[R__COUNT];
+	vakt_severity severity[R__COUNT];
+	bool pss_set;
+	vakt_pss_policy pss;
+	char **ignore_paths;
+	size_t n_ignore_paths;
+	int64_t low_id; /* K8S-024/025 threshold */
+} lint_config;
+
+/* An ignore that applies to one rule. */
+typedef struct lint_ignore {
+	const char *by;     /* the annotation key, e.g. "vakt.io/ignore" */
+	const char *reason; /* NULL when none given */
+} lint_ignore;
+
+typedef struct lint_container_ignores {
+	const char *container;
+	lint_ignore rules[R__COUNT];
+} lint_container_ignores;
+
+typedef struct lint_ctx {
+	const vakt_lint_options *opt;
+	const lint_config *cfg;
+	vakt_report *report;
+	vakt_summary *sum;
+	vakt_arena *arena; /* the document's: message strings live here */
+	const char *file;
+	const k8s_object *obj;
+	const k8s_pod *pod;
+	const char *pss_level;   /* for PSS findings */
+	const char *pss_version;
+	lint_ignore object_ignores[R__COUNT];
+	lint_container_ignores *container_ignores;
+	size_t n_container_ignores;
+} lint_ctx;
+
+/* Report a finding of rule about ct (NULL for pod-level) at node `at`. Applies the
+ * configuration (disabled rules, severity overrides), the severity filter and ignores. */
+void lint_emit(lint_ctx *ctx, unsigned rule, const vakt_node *at, const k8s_container *ct,
+	       const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+/* Collect the ignores of ctx->obj / ctx->pod annotations into ctx (unless disabled).
+ * Unknown rule references are reported through opt->on_notice. */
+void lint_collect_ignores(lint_ctx *ctx);
+
+/* Hardening rule functions, one per rules.def entry with a check. */
+#define RULE(sym, id, sev, target, check, level, pcheck, title, rationale, fix, aliases)          \
+	void check(lint_ctx *ctx);
+#include "lint/rules.def"
+#undef RULE
+
+#endif
