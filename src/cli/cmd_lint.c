@@ -11,7 +11,7 @@
 
 enum {
 	O_FORMAT = 1, O_OUTPUT, O_PSS, O_FAIL_ON, O_SEVERITY, O_EXIT_CODE, O_CONFIG,
-	O_NO_INLINE_IGNORES, O_SHOW_IGNORED, O_COLOR, O_VERBOSE, O_MAX_FILE_SIZE, O_QUIET,
+	O_NO_INLINE_IGNORES, O_SHOW_IGNORED, O_NO_CONFIG, O_COLOR, O_VERBOSE, O_MAX_FILE_SIZE, O_QUIET,
 };
 
 static const vakt_opt lint_opts[] = {
@@ -24,6 +24,7 @@ static const vakt_opt lint_opts[] = {
 	{O_SEVERITY, 0, "severity", "LIST", "report only these severities, e.g. HIGH,CRITICAL"},
 	{O_EXIT_CODE, 0, "exit-code", "N", "exit code when findings remain (default 1; Trivy's flag)"},
 	{O_CONFIG, 0, "config", "FILE", "use FILE instead of the nearest .vakt.yaml"},
+	{O_NO_CONFIG, 0, "no-config", NULL, "do not read any .vakt.yaml"},
 	{O_NO_INLINE_IGNORES, 0, "no-inline-ignores", NULL, "ignore the ignore annotations (for CI)"},
 	{O_SHOW_IGNORED, 0, "show-ignored", NULL, "also report ignored findings, marked as such"},
 	{O_COLOR, 0, "color", "WHEN", "auto (default), always or never"},
@@ -134,6 +135,9 @@ static int on_opt(int id, const char *v, void *ud)
 	}
 	case O_CONFIG:
 		a->opt.config_path = v;
+		return 0;
+	case O_NO_CONFIG:
+		a->opt.no_config = true;
 		return 0;
 	case O_NO_INLINE_IGNORES:
 		a->opt.no_inline_ignores = true;

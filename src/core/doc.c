@@ -310,6 +310,9 @@ static int parse_error(vakt_doc_stream *s, vakt_error **err)
 		break;
 	}
 	const char *problem = p->problem ? p->problem : "syntax error";
+	size_t nl = strlen(s->name);
+	/* JSON is read by the YAML parser; name the format the user wrote */
+	const char *what = nl > 5 && strcmp(s->name + nl - 5, ".json") == 0 ? "JSON" : "YAML";
 	if (p->error == YAML_READER_ERROR) {
 		unsigned line = 0, col = 0;
 		hist_locate(s, p->problem_offset, &line, &col);
@@ -327,9 +330,9 @@ static int parse_error(vakt_doc_stream *s, vakt_error **err)
 	unsigned line = (unsigned)p->problem_mark.line + 1, col = (unsigned)p->problem_mark.column + 1;
 	if (p->context)
 		return vakt_error_set_at(err, VAKT_E_PARSE, s->name, line, col,
-					 "invalid YAML: %s %s (line %zu)", problem, p->context,
+					 "invalid %s: %s %s (line %zu)", what, problem, p->context,
 					 p->context_mark.line + 1);
-	return vakt_error_set_at(err, VAKT_E_PARSE, s->name, line, col, "invalid YAML: %s", problem);
+	return vakt_error_set_at(err, VAKT_E_PARSE, s->name, line, col, "invalid %s: %s", what, problem);
 }
 
 static vakt_node *new_node(vakt_doc_stream *s, vakt_node_type type, const yaml_mark_t *m,

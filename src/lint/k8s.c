@@ -23,7 +23,7 @@ static void type_error(rd *r, const vakt_node *n, const char *path, const char *
 		return;
 	r->failed = true;
 	vakt_error_set_at(r->err, VAKT_E_INVALID, r->file, n ? n->line : 0, n ? n->col : 0,
-			  "%s%s%s: expected %s, got %s", path, key ? "." : "", key ? key : "", want,
+			  "%s%s%s: expected %s, got %s", path, key && path[0] ? "." : "", key ? key : "", want,
 			  vakt_node_kind_name(n));
 }
 
@@ -495,9 +495,9 @@ static shape workload_shape(const char *api_version, const char *kind)
 	return SHAPE_NONE;
 }
 
-bool vakt_k8s_is_workload(const char *kind)
+bool vakt_k8s_is_workload(const char *api_version, const char *kind)
 {
-	return workload_shape(NULL, kind) != SHAPE_NONE;
+	return workload_shape(api_version, kind) != SHAPE_NONE;
 }
 
 static void rd_containers(rd *r, const vakt_node *spec, const char *path, k8s_pod *pod)

@@ -205,8 +205,9 @@ typedef struct k8s_object {
  * fills *ret. Documents that are not objects are not errors: callers skip them. */
 bool vakt_k8s_object(const vakt_node *root, k8s_object *ret);
 
-/* True if kind carries a pod template (or is a Pod). */
-bool vakt_k8s_is_workload(const char *kind);
+/* True if (apiVersion, kind) is a Pod or a built-in kind carrying a pod template; a
+ * kind of another API group (a CRD named "Job") is not. api_version NULL: any group. */
+bool vakt_k8s_is_workload(const char *api_version, const char *kind);
 
 /* Read the pod of a workload object. Returns 0 and fills *ret (arena-allocated parts),
  * or a negative code with *err (file:line:col, field path) if a field has the wrong

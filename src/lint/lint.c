@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define LIST_DEPTH_MAX 4
@@ -223,6 +224,10 @@ static void config_release(lint_config *c)
 static int config_for(run *r, const char *input, const lint_config **ret, vakt_error **err)
 {
 	_cleanup_free_ char *path = NULL;
+	if (r->opt->no_config) {
+		*ret = &r->defaults;
+		return 0;
+	}
 	if (r->opt->config_path)
 		path = xstrdup(r->opt->config_path);
 	else if (strcmp(input, "-") != 0)
@@ -390,7 +395,7 @@ static void lint_object(run *r, vakt_arena *arena, const char *file, const k8s_o
 		return;
 	}
 	r->sum->objects++;
-	if (!vakt_k8s_is_workload(obj->kind))
+	if (!vakt_k8s_is_workload(obj->api_version, obj->kind))
 		return;
 	k8s_pod pod;
 	vakt_error *e = NULL;
@@ -529,6 +534,19 @@ static int lint_entry(const vakt_walk_entry *we, void *ud)
 		vakt_error_free(e);
 		return 0;
 	}
+	struct stat st;
+	if (fstat(fd, &st) == 0 && (uint64_t)st.st_size > r->opt->limits.max_file_bytes) {
+		/* refuse before reading a byte: a huge input costs nothing */
+		if (!r->prepass) {
+			vakt_error_set_at(&e, VAKT_E_LIMIT, we->path, 0, 0,
+					  "file is larger than the %zu MiB limit (--max-file-size)",
+					  r->opt->limits.max_file_bytes >> 20);
+			report_error(r, e);
+			vakt_error_free(e);
+		}
+		close(fd);
+		return 0;
+	}
 	if (r->prepass) {
 		bool has = mentions_namespace(fd);
 		if (!has || lseek(fd, 0, SEEK_SET) < 0) {
@@ -604,6 +622,43 @@ static int pass(run *r, const char *const *inputs, size_t n, vakt_error **err)
 	return 0;
 }
 
+static void finish_summary(const vakt_lint_options *opt, vakt_summary *sum)
+{
+	bool failing = false;
+	for (unsigned s = opt->fail_on; s < VAKT_SEV_COUNT; s++)
+		failing |= sum->by_severity[s] > 0;
+	sum->exit_code = sum->errors ? VAKT_EXIT_INPUT : failing ? VAKT_EXIT_FINDINGS : VAKT_EXIT_OK;
+}
+
+void vakt_lint_buffer(const vakt_lint_options *opt, const char *name, const void *data,
+		      size_t len, vakt_report *report, vakt_summary *sum)
+{
+	run r = {.opt = opt, .report = report, .sum = sum};
+	memset(sum, 0, sizeof(*sum));
+	sum->fail_on = opt->fail_on;
+	config_defaults(&r.defaults);
+	r.cfg = &r.defaults;
+	/* namespaces first, as vakt_lint_run does */
+	for (int p = opt->pss_set ? 1 : 0; p < 2; p++) {
+		r.prepass = p == 0;
+		if (!r.prepass) {
+			vakt_report_begin(report);
+			sum->files++;
+			vakt_report_file_begin(report, name);
+		}
+		vakt_doc_stream *s = NULL;
+		vakt_doc_stream_open_mem(data, len, name, &opt->limits, &s, NULL);
+		lint_stream(&r, s, name);
+		vakt_doc_stream_free(s);
+	}
+	vakt_report_file_end(report, name);
+	finish_summary(opt, sum);
+	vakt_report_end(report, sum);
+	for (size_t i = 0; i < r.nnamespaces; i++)
+		free(r.namespaces[i].name);
+	free(r.namespaces);
+}
+
 int vakt_lint_run(const vakt_lint_options *opt, const char *const *inputs, size_t n,
 		  vakt_report *report, vakt_summary *sum, vakt_error **err)
 {
@@ -626,10 +681,7 @@ int vakt_lint_run(const vakt_lint_options *opt, const char *const *inputs, size_
 		rc = pass(&r, inputs, n, err);
 	}
 	if (rc >= 0) {
-		bool failing = false;
-		for (unsigned s = opt->fail_on; s < VAKT_SEV_COUNT; s++)
-			failing |= sum->by_severity[s] > 0;
-		sum->exit_code = sum->errors ? VAKT_EXIT_INPUT : failing ? VAKT_EXIT_FINDINGS : VAKT_EXIT_OK;
+		finish_summary(opt, sum);
 		vakt_report_end(report, sum);
 	}
 

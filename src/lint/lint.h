@@ -25,6 +25,7 @@ typedef struct vakt_lint_options {
 	bool severity_filter;    /* --severity given */
 	bool severities[VAKT_SEV_COUNT];
 	bool no_inline_ignores;
+	bool no_config;          /* --no-config: built-in defaults only */
 	bool show_ignored;
 	const char *config_path; /* --config, else .vakt.yaml found upward from each input */
 	vakt_doc_limits limits;
@@ -40,6 +41,11 @@ typedef struct vakt_lint_options {
  * (an invalid configuration file: exit 2). */
 int vakt_lint_run(const vakt_lint_options *opt, const char *const *inputs, size_t n,
 		  vakt_report *report, vakt_summary *sum, vakt_error **err);
+
+/* Lint one in-memory input named name (no configuration file, no directory walk): for
+ * fuzzing and for callers that already hold the bytes. Fills *sum like vakt_lint_run. */
+void vakt_lint_buffer(const vakt_lint_options *opt, const char *name, const void *data,
+		      size_t len, vakt_report *report, vakt_summary *sum);
 
 /* Initialise options with the defaults. */
 void vakt_lint_options_init(vakt_lint_options *opt);

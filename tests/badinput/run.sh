@@ -1,0 +1,86 @@
+#!/bin/sh
+# Hostile and broken inputs: each must end in bounded time and memory with a clear
+# message naming the file (and the line where there is one), exit code 3, and the other
+# inputs still reported. Inputs too big to commit are generated here.
+#
+#   run.sh VAKT WORKDIR
+set -u
+vakt=$1
+work=$2
+src=$(cd "$(dirname "$0")" && pwd)
+rm -rf "$work"
+mkdir -p "$work"
+fail=0
+
+# expect NAME EXIT PATTERN -- ARGS...: run vakt with a time and memory bound, check the
+# exit code and that the output (stderr, then stdout) matches PATTERN (grep -E).
+expect() {
+	name=$1 code=$2 pattern=$3
+	shift 4
+	start=$(date +%s)
+	# 30 s and 1 GiB of address space (ASan reserves more: then only time is bounded)
+	if [ -n "${ASAN_OPTIONS:-}" ] || ldd "$vakt" 2>/dev/null | grep -q asan; then
+		timeout 120 "$vakt" "$@" >"$work/$name.out" 2>"$work/$name.err"
+	else
+		(ulimit -v 1048576; timeout 30 "$vakt" "$@" >"$work/$name.out" 2>"$work/$name.err")
+	fi
+	got=$?
+	end=$(date +%s)
+	if [ "$got" != "$code" ]; then
+		echo "FAIL $name: exit $got, expected $code"; sed 's/^/    /' "$work/$name.err" | head -5
+		fail=1
+	elif ! cat "$work/$name.err" "$work/$name.out" | grep -Eq "$pattern"; then
+		echo "FAIL $name: output does not match /$pattern/:"; sed 's/^/    /' "$work/$name.err" | head -5
+		fail=1
+	else
+		echo "ok   $name ($((end - start)) s): $(head -1 "$work/$name.err")"
+	fi
+}
+
+good=$src/../pss/seed/article-deployment.yaml
+
+# 10,000-deep nesting, in block and in flow style
+/usr/bin/python3 -c "print('[' * 10000 + ']' * 10000)" >"$work/deep-flow.yaml"
+/usr/bin/python3 -c "
+for i in range(10000): print('  ' * i + 'k%d:' % i)
+" >"$work/deep-block.yaml"
+expect deep-flow 3 "deep-flow.yaml:1:257: nesting is deeper than 256 levels" -- lint "$work/deep-flow.yaml" "$good"
+expect deep-block 3 "deep-block.yaml:257:.*nesting is deeper than 256 levels" -- lint "$work/deep-block.yaml" "$good"
+
+# billion laughs: nine levels of nine aliases
+expect billion-laughs 1 "^vakt: [0-9]+ findings" -- lint "$src/billion-laughs.yaml" "$good"
+
+# a 200 MB single document: stopped at the document limit, not read to the end
+/usr/bin/python3 -c "
+import sys
+sys.stdout.write('apiVersion: v1\nkind: Pod\nmetadata:\n  name: huge\n  annotations:\n    a: \"')
+chunk = 'x' * (1 << 20)
+for _ in range(200): sys.stdout.write(chunk)
+sys.stdout.write('\"\n')
+" >"$work/huge-200mb.yaml"
+expect huge-document 3 "huge-200mb.yaml:1: document is larger than the 16 MiB limit" -- lint "$work/huge-200mb.yaml" "$good"
+# the same file against a smaller file limit: refused before reading
+expect huge-file 3 "huge-200mb.yaml: file is larger than the 100 MiB limit" -- lint --max-file-size 100M "$work/huge-200mb.yaml" "$good"
+rm -f "$work/huge-200mb.yaml"
+
+# binary and non-UTF-8 input
+head -c 65536 /dev/urandom >"$work/random.yaml"
+expect binary 3 "random.yaml(:[0-9]+:[0-9]+)?: not valid YAML or JSON text" -- lint "$work/random.yaml" "$good"
+printf 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: caf\351\n' >"$work/latin1.yaml"
+expect latin1 3 "latin1.yaml:4:12: not valid YAML or JSON text: incomplete UTF-8 octet sequence" -- lint "$work/latin1.yaml" "$good"
+
+# wrong types where a mapping is expected
+expect wrong-type 3 "wrong-type.yaml:10:24: Pod wrong-type: spec.containers\[0\].securityContext: expected a mapping, got string" -- lint "$src/../formats/inputs/wrong-type.yaml" "$good"
+expect spec-sequence 3 "spec-sequence.yaml:6:3: Deployment d: spec: expected a mapping, got sequence" -- lint "$src/spec-sequence.yaml" "$good"
+
+# invalid YAML and JSON: position, and the other file still reported (its findings on stdout)
+expect invalid-yaml 3 "broken.yaml:8:1: invalid YAML" -- lint "$src/../formats/inputs/broken.yaml" "$good"
+grep -q "PSS-\|K8S-002" "$work/invalid-yaml.out" || { echo "FAIL invalid-yaml: other input not reported"; fail=1; }
+expect invalid-json 3 "broken.json:5:3: invalid JSON" -- lint "$src/broken.json" "$good"
+
+# unreadable things: a directory as a file is walked, a FIFO is refused without blocking
+mkfifo "$work/fifo.yaml"
+expect fifo 3 "fifo.yaml: not a regular file" -- lint "$work/fifo.yaml" "$good"
+expect missing 3 "does-not-exist.yaml: cannot open: No such file" -- lint "$work/does-not-exist.yaml" "$good"
+
+exit $fail

@@ -1,0 +1,70 @@
+#!/usr/bin/python3
+"""Golden tests: run the real vakt binary and compare stdout, stderr and the exit code.
+
+A case is a directory holding:
+    cmd       the arguments after `vakt`, shell-quoted, on one line (run from the repo root)
+    stdin     optional: fed to standard input
+    stdout    expected standard output
+    stderr    expected standard error
+    exit      expected exit code
+`@VAKT@` in expected output stands for nothing machine-specific: outputs must not depend
+on the machine, so there is no substitution; only the path of the binary is normalised
+away by running it as `vakt` from PATH.
+
+usage: run.py VAKT CASEDIR...        compare
+       run.py --update VAKT CASEDIR...  rewrite the expected files from the actual run
+"""
+import os
+import pathlib
+import shlex
+import subprocess
+import sys
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+
+
+def run_case(vakt, case):
+    args = shlex.split((case / "cmd").read_text())
+    stdin = (case / "stdin").read_bytes() if (case / "stdin").exists() else b""
+    env = dict(os.environ, NO_COLOR="1", LC_ALL="C")
+    env["PATH"] = str(pathlib.Path(vakt).resolve().parent) + os.pathsep + env.get("PATH", "")
+    p = subprocess.run(["vakt", *args], input=stdin, capture_output=True, cwd=ROOT, env=env,
+                       timeout=120)
+    return p.stdout.decode(errors="replace"), p.stderr.decode(errors="replace"), p.returncode
+
+
+def main():
+    argv = sys.argv[1:]
+    update = argv and argv[0] == "--update"
+    if update:
+        argv = argv[1:]
+    vakt, cases = argv[0], [pathlib.Path(c) for c in argv[1:]]
+    failed = 0
+    for case in cases:
+        out, err, code = run_case(vakt, case)
+        if update:
+            (case / "stdout").write_text(out)
+            (case / "stderr").write_text(err)
+            (case / "exit").write_text(f"{code}\n")
+            print(f"updated {case}")
+            continue
+        want_out = (case / "stdout").read_text()
+        want_err = (case / "stderr").read_text()
+        want_code = int((case / "exit").read_text())
+        ok = True
+        for name, got, want in (("stdout", out, want_out), ("stderr", err, want_err)):
+            if got != want:
+                ok = False
+                print(f"{case}: {name} differs")
+                import difflib
+                sys.stdout.writelines(difflib.unified_diff(want.splitlines(True), got.splitlines(True),
+                                                           f"expected/{name}", f"actual/{name}"))
+        if code != want_code:
+            ok = False
+            print(f"{case}: exit code {code}, expected {want_code}")
+        failed += not ok
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
