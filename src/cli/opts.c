@@ -102,19 +102,18 @@ void vakt_opts_help(const vakt_cmd_help *h, FILE *out)
 	all[n++] = &help_opt;
 	for (size_t i = 0; i < n; i++) {
 		const vakt_opt *o = all[i];
-		char left[64];
-		int w = snprintf(left, sizeof(left), "%s%c%s--%s%s%s", o->short_name ? "-" : "",
-				 o->short_name ? o->short_name : ' ', o->short_name ? ", " : "  ",
-				 o->long_name, o->value_name ? " " : "", o->value_name ? o->value_name : "");
-		if (!o->short_name)
-			memmove(left, left + 2, strlen(left + 2) + 1), w -= 2;
-		fprintf(out, "  %s%s", o->short_name ? "" : "    ", left);
-		int pad = 28 - w - (o->short_name ? 0 : 4);
-		if (pad < 2) {
+		/* "  -f, --format FORMAT" or "      --pss LEVEL", help from column 30 */
+		char left[80];
+		char shortpart[8] = "    ";
+		if (o->short_name)
+			snprintf(shortpart, sizeof(shortpart), "-%c, ", o->short_name);
+		int w = snprintf(left, sizeof(left), "  %s--%s%s%s", shortpart, o->long_name,
+				 o->value_name ? " " : "", o->value_name ? o->value_name : "");
+		fputs(left, out);
+		if (w > 28)
 			fprintf(out, "\n%30s", "");
-		} else {
-			fprintf(out, "%*s", pad, "");
-		}
+		else
+			fprintf(out, "%*s", 30 - w, "");
 		/* the help text may span lines: indent continuation lines */
 		for (const char *p = o->help; *p; p++) {
 			fputc(*p, out);

@@ -54,12 +54,15 @@ static void text_finding(vakt_report *r, const vakt_finding *f)
 			f->suppress_reason ? ": " : "", f->suppress_reason ? f->suppress_reason : "");
 	fputs(f->message, o);
 	char *obj = vakt_finding_object(f);
-	if (obj || f->container) {
+	if (obj || f->container || f->pss_version) {
+		const char *sep = "";
 		fputs(c ? " " C_DIM "[" : " [", o);
 		if (obj)
-			fputs(obj, o);
+			fputs(obj, o), sep = ", ";
 		if (f->container)
-			fprintf(o, "%scontainer \"%s\"", obj ? ", " : "", f->container);
+			fprintf(o, "%scontainer \"%s\"", sep, f->container), sep = ", ";
+		if (f->pss_version)
+			fprintf(o, "%s%s:%s", sep, f->pss_level, f->pss_version);
 		fputs(c ? "]" C_RESET : "]", o);
 	}
 	free(obj);

@@ -116,8 +116,8 @@ void check_run_as_non_root(lint_ctx *ctx)
 		const k8s_int *uid = eff_int(&pod->sc.c.run_as_user, &ct->sc.c.run_as_user, &uid_from_pod);
 		if (uid->set && uid->value > 0)
 			lint_emit(ctx, R_K8S_002, ct_at(ct), ct,
-				  "%s \"%s\" sets runAsUser: %" PRId64 "%s but not runAsNonRoot: true, "
-				  "so nothing stops a root UID from another source",
+				  "%s \"%s\" runs as UID %" PRId64 "%s but does not set runAsNonRoot: "
+				  "true, the setting that makes the kubelet refuse UID 0",
 				  kind_word(ct), ct->name, uid->value, where(uid_from_pod));
 		else
 			lint_emit(ctx, R_K8S_002, ct_at(ct), ct,
@@ -186,13 +186,12 @@ void check_drop_all(lint_ctx *ctx)
 	if (is_windows(ctx->pod))
 		return;
 	FOR_EACH_CONTAINER(ctx->pod, ct) {
-		/* runtimes compare "ALL" case-insensitively (Pod Security does not) */
+		/* runtimes compare "ALL" case-insensitively (Pod Security does not), but do not
+		 * strip a CAP_ prefix from it: containerd turns "CAP_ALL" into the unknown
+		 * capability CAP_CAP_ALL and drops nothing */
 		bool all = false;
-		for (size_t i = 0; i < ct->sc.cap_drop.n; i++) {
-			char c[64];
-			cap_norm(ct->sc.cap_drop.items[i], c, sizeof(c));
-			all |= strcmp(c, "ALL") == 0;
-		}
+		for (size_t i = 0; i < ct->sc.cap_drop.n; i++)
+			all |= strcasecmp(ct->sc.cap_drop.items[i], "ALL") == 0;
 		if (all)
 			continue;
 		if (ct->sc.cap_drop.n)
@@ -316,10 +315,25 @@ static bool is_runtime_socket(const char *path)
 	return false;
 }
 
+/* A cleaned host path that is a runtime socket or a runtime's socket directory. /var/run
+ * is a symlink to /run on every current distribution, so both spellings are the same. */
+static bool is_runtime_endpoint(const char *path)
+{
+	static const char *const dirs[] = {"/run/docker", "/run/containerd", "/run/crio"};
+	if (is_runtime_socket(path))
+		return true;
+	if (strncmp(path, "/var/run/", 9) == 0)
+		path += 4;
+	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++)
+		if (strcmp(path, dirs[i]) == 0)
+			return true;
+	return false;
+}
+
 static const char *const sensitive_dirs[] = {
 	"/proc", "/sys", "/etc", "/root", "/boot", "/dev", "/lib", "/lib64", "/usr", "/bin",
 	"/sbin", "/var/run", "/run", "/var/lib/kubelet", "/var/lib/docker", "/var/lib/containerd",
-	"/var/lib/etcd", "/var/log", "/home",
+	"/var/lib/containers", "/var/lib/etcd", "/var/log", "/home",
 };
 
 void check_runtime_socket(lint_ctx *ctx)
@@ -329,14 +343,30 @@ void check_runtime_socket(lint_ctx *ctx)
 		const k8s_volume *v = &pod->volumes[i];
 		if (!(v->sources & (1ull << K8S_VOL_HOSTPATH)))
 			continue;
-		const char *p = clean_path(ctx->arena, v->host_path.value);
-		if (is_runtime_socket(p) || strcmp(p, "/var/run/docker") == 0 ||
-		    strcmp(p, "/run/containerd") == 0 || strcmp(p, "/var/run/containerd") == 0 ||
-		    strcmp(p, "/var/run/crio") == 0 || strcmp(p, "/run/crio") == 0)
+		if (is_runtime_endpoint(clean_path(ctx->arena, v->host_path.value)))
 			lint_emit(ctx, R_K8S_012, v->host_path.node ? v->host_path.node : v->node, NULL,
 				  "volume \"%s\" mounts the container runtime socket %s from the host",
 				  v->name, v->host_path.value);
 	}
+}
+
+/* The sensitive directory a cleaned host path is, or is under; else the first one it
+ * contains (*contains set): mounting /var exposes /var/lib/kubelet as surely as mounting
+ * /var/lib/kubelet does. NULL when the path is none of these. */
+static const char *sensitive_dir_of(const char *path, bool *contains)
+{
+	const size_t n = sizeof(sensitive_dirs) / sizeof(sensitive_dirs[0]);
+	*contains = false;
+	if (strcmp(path, "/") == 0)
+		return "/";
+	for (size_t d = 0; d < n; d++)
+		if (path_is_or_under(path, sensitive_dirs[d]))
+			return sensitive_dirs[d];
+	*contains = true;
+	for (size_t d = 0; d < n; d++)
+		if (path_is_or_under(sensitive_dirs[d], path))
+			return sensitive_dirs[d];
+	return NULL;
 }
 
 void check_sensitive_host_path(lint_ctx *ctx)
@@ -347,15 +377,18 @@ void check_sensitive_host_path(lint_ctx *ctx)
 		if (!(v->sources & (1ull << K8S_VOL_HOSTPATH)))
 			continue;
 		const char *p = clean_path(ctx->arena, v->host_path.value);
-		if (is_runtime_socket(p))
+		if (is_runtime_endpoint(p))
 			continue; /* K8S-012 */
-		bool hit = strcmp(p, "/") == 0;
-		for (size_t d = 0; !hit && d < sizeof(sensitive_dirs) / sizeof(sensitive_dirs[0]); d++)
-			hit = path_is_or_under(p, sensitive_dirs[d]);
-		if (hit)
-			lint_emit(ctx, R_K8S_013, v->host_path.node ? v->host_path.node : v->node, NULL,
-				  "volume \"%s\" mounts the sensitive host path %s", v->name,
-				  v->host_path.value);
+		bool contains;
+		const char *dir = sensitive_dir_of(p, &contains);
+		const vakt_node *at = v->host_path.node ? v->host_path.node : v->node;
+		if (dir && contains)
+			lint_emit(ctx, R_K8S_013, at, NULL,
+				  "volume \"%s\" mounts the host path %s, which contains the sensitive %s",
+				  v->name, v->host_path.value, dir);
+		else if (dir)
+			lint_emit(ctx, R_K8S_013, at, NULL, "volume \"%s\" mounts the sensitive host path %s",
+				  v->name, v->host_path.value);
 	}
 }
 

@@ -503,6 +503,8 @@ static bool wanted(const char *name, void *ud)
 {
 	(void)ud;
 	size_t n = strlen(name);
+	if (strcmp(name, ".vakt.yaml") == 0 || strcmp(name, ".vakt.yml") == 0)
+		return false; /* configuration, not input */
 	return (n > 5 && strcmp(name + n - 5, ".yaml") == 0) ||
 	       (n > 4 && strcmp(name + n - 4, ".yml") == 0) ||
 	       (n > 5 && strcmp(name + n - 5, ".json") == 0);

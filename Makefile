@@ -1,0 +1,62 @@
+# vakt: the two commands a new machine needs, and a few for developers.
+#
+#   make demo    install what is missing, build, lint the bundled examples (exits 0)
+#   make check   install, build with ASan+UBSan, run every test
+#
+# Everything else is CMake presets (dev, asan, release, fuzz): see README.md.
+
+SHELL := /bin/sh
+VAKT_RELEASE := build/release/vakt
+
+.PHONY: all deps build demo check dev fuzz bench format docs clean
+
+all: build
+
+deps:
+	@scripts/install-deps.sh
+
+build: deps
+	cmake --preset release >/dev/null
+	cmake --build --preset release
+
+# The demo shows findings; vakt exits 1 when it finds something, which is the point here,
+# so only 2 (usage) and 3 (unreadable input) fail the demo.
+demo: build
+	@echo
+	@echo '== vakt lint examples/kubernetes/  (hardening rules; default threshold LOW)'
+	@$(VAKT_RELEASE) lint --color=always examples/kubernetes/; rc=$$?; [ $$rc -le 1 ]
+	@echo
+	@echo '== vakt lint --pss restricted:v1.37 examples/kubernetes/hardened-deployment.yaml --severity HIGH,CRITICAL'
+	@$(VAKT_RELEASE) lint --color=always --pss restricted:v1.37 --severity HIGH,CRITICAL examples/kubernetes/hardened-deployment.yaml; rc=$$?; [ $$rc -le 1 ]
+	@echo
+	@echo '== vakt lint --pss restricted:v1.37 examples/kubernetes/article-deployment.yaml  (the 2021 guide, as written)'
+	@$(VAKT_RELEASE) lint --color=always --pss restricted:v1.37 --fail-on HIGH examples/kubernetes/article-deployment.yaml; rc=$$?; [ $$rc -le 1 ]
+	@echo
+	@echo '== vakt rules show PSS-runAsNonRoot'
+	@$(VAKT_RELEASE) rules show PSS-runAsNonRoot
+
+check: deps
+	cmake --preset asan >/dev/null
+	cmake --build --preset asan
+	ctest --preset asan -j2
+
+dev: deps
+	cmake --preset dev >/dev/null
+	cmake --build --preset dev
+
+fuzz: deps
+	cmake --preset fuzz >/dev/null
+	cmake --build --preset fuzz
+	@echo "run e.g.: build/fuzz/fuzz/fuzz_lint -max_total_time=300 fuzz/corpus/lint"
+
+bench: build
+	bench/lint-bench.sh
+
+docs: dev
+	/usr/bin/python3 scripts/gen-rule-docs.py build/dev/vakt
+
+format:
+	clang-format -i src/*/*.c src/*/*.h tests/unit/*/*.c fuzz/*.c
+
+clean:
+	rm -rf build
