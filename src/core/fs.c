@@ -216,14 +216,11 @@ int vakt_walk(const char *path, vakt_walk_filter filter, vakt_walk_fn fn,
 		size_t l = strlen(clean);
 		while (l > 1 && clean[l - 1] == '/')
 			clean[--l] = '\0';
-		_cleanup_free_ char *chart = NULL;
-		bool helm = vakt_path_in_helm_templates(vakt_path_join(clean, "x") ? clean : clean, &chart);
-		(void)helm;
 		/* a directory that is itself inside templates/ (or is templates/) of a chart */
 		_cleanup_free_ char *probe = vakt_path_join(clean, "probe.yaml");
-		_cleanup_free_ char *chart2 = NULL;
-		bool in_helm = vakt_path_in_helm_templates(probe, &chart2);
-		return walk_dir(&c, fd, clean, in_helm ? chart2 : NULL, 0);
+		_cleanup_free_ char *chart = NULL;
+		bool in_helm = vakt_path_in_helm_templates(probe, &chart);
+		return walk_dir(&c, fd, clean, in_helm ? chart : NULL, 0);
 	}
 	char *chart = NULL;
 	bool helm = vakt_path_in_helm_templates(path, &chart);
