@@ -44,16 +44,13 @@ static void ignore_tool(lint_ignore *rules, const char *tool, const char *by, co
 static unsigned ignore_ref(lint_ignore *rules, const char *tool, const char *id, const char *by,
 			   const char *reason)
 {
-	char ref[256];
-	if (tool)
-		snprintf(ref, sizeof(ref), "%s:%s", tool, id);
-	else
-		snprintf(ref, sizeof(ref), "%s", id);
+	char *ref = tool ? xasprintf("%s:%s", tool, id) : xstrdup(id);
 	unsigned n = 0;
 	for (int r = vakt_rule_match(ref, 0); r >= 0; r = vakt_rule_match(ref, (size_t)r + 1)) {
 		set_ignore(rules, (unsigned)r, by, reason);
 		n++;
 	}
+	free(ref);
 	return n;
 }
 

@@ -499,8 +499,18 @@ void check_sa_token(lint_ctx *ctx)
 
 /* ---- resources ------------------------------------------------------------------------------ */
 
+/* A pod-level limit (spec.resources.limits, Kubernetes 1.34 beta) caps all containers
+ * together, so one without its own limit can no longer take the whole node. */
+static bool pod_limit(const k8s_pod *pod, const char *resource)
+{
+	const vakt_node *res = vakt_node_get(pod->spec, "resources");
+	return vakt_node_get(vakt_node_get(res, "limits"), resource) != NULL;
+}
+
 void check_memory_limit(lint_ctx *ctx)
 {
+	if (pod_limit(ctx->pod, "memory"))
+		return;
 	FOR_EACH_CONTAINER(ctx->pod, ct) {
 		if (ct->kind != K8S_EPHEMERAL_CONTAINER && !ct->limit_memory)
 			lint_emit(ctx, R_K8S_020, ct->resources_node ? ct->resources_node : ct->node, ct,
@@ -511,6 +521,8 @@ void check_memory_limit(lint_ctx *ctx)
 
 void check_cpu_limit(lint_ctx *ctx)
 {
+	if (pod_limit(ctx->pod, "cpu"))
+		return;
 	FOR_EACH_CONTAINER(ctx->pod, ct) {
 		if (ct->kind != K8S_EPHEMERAL_CONTAINER && !ct->limit_cpu)
 			lint_emit(ctx, R_K8S_021, ct->resources_node ? ct->resources_node : ct->node, ct,
@@ -622,12 +634,26 @@ void check_proc_mount(lint_ctx *ctx)
 	}
 }
 
+/* A sysctl name as the kubelet matches it against its safe set (utilsysctl.NormalizeName):
+ * when the first separator is '/', '.' and '/' swap, so "net/ipv4/ip_local_port_range" is
+ * "net.ipv4.ip_local_port_range". (Pod Security compares names as written.) */
+static const char *sysctl_name(vakt_arena *a, const char *name)
+{
+	const char *sep = strpbrk(name, "./");
+	if (!sep || *sep == '.')
+		return name;
+	char *out = vakt_arena_strdup(a, name);
+	for (char *p = out; *p; p++)
+		*p = *p == '.' ? '/' : *p == '/' ? '.' : *p;
+	return out;
+}
+
 void check_unsafe_sysctls(lint_ctx *ctx)
 {
 	const k8s_pod *pod = ctx->pod;
 	for (size_t i = 0; i < pod->sc.n_sysctls; i++) {
 		const char *name = pod->sc.sysctls[i].name;
-		if (!vakt_pss_sysctl_allowed(name, VAKT_PSS_MAX_MINOR))
+		if (!vakt_pss_sysctl_allowed(sysctl_name(ctx->arena, name), VAKT_PSS_MAX_MINOR))
 			lint_emit(ctx, R_K8S_027, pod->sc.sysctls[i].node, NULL,
 				  "pod sets sysctl %s, which is not in the safe set", name);
 	}
@@ -642,20 +668,34 @@ static bool selinux_custom(const k8s_selinux *se)
 			     strcmp(t, "container_engine_t") == 0));
 }
 
+/* "user \"system_u\", type \"spc_t\"": the fields of se that are set, for messages. */
+static const char *selinux_desc(vakt_arena *a, const k8s_selinux *se)
+{
+	const struct {
+		const char *what;
+		const char *value;
+	} f[] = {{"user", se->user.value}, {"role", se->role.value}, {"type", se->type.value}};
+	vakt_buf b = VAKT_BUF_INIT(4096);
+	for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++)
+		if (f[i].value[0])
+			vakt_buf_printf(&b, "%s%s \"%s\"", b.len ? ", " : "", f[i].what, f[i].value);
+	const char *out = vakt_arena_strdup(a, vakt_buf_str(&b));
+	vakt_buf_free(&b);
+	return out;
+}
+
 void check_selinux(lint_ctx *ctx)
 {
 	const k8s_pod *pod = ctx->pod;
 	if (selinux_custom(&pod->sc.c.selinux))
 		lint_emit(ctx, R_K8S_028, pod->sc.c.selinux.node, NULL,
-			  "pod sets custom seLinuxOptions (user \"%s\", role \"%s\", type \"%s\")",
-			  pod->sc.c.selinux.user.value, pod->sc.c.selinux.role.value,
-			  pod->sc.c.selinux.type.value);
+			  "pod sets custom seLinuxOptions (%s)",
+			  selinux_desc(ctx->arena, &pod->sc.c.selinux));
 	FOR_EACH_CONTAINER(pod, ct) {
 		const k8s_selinux *se = &ct->sc.c.selinux;
 		if (selinux_custom(se))
-			lint_emit(ctx, R_K8S_028, se->node, ct,
-				  "%s \"%s\" sets custom seLinuxOptions (user \"%s\", role \"%s\", type \"%s\")",
-				  kind_word(ct), ct->name, se->user.value, se->role.value, se->type.value);
+			lint_emit(ctx, R_K8S_028, se->node, ct, "%s \"%s\" sets custom seLinuxOptions (%s)",
+				  kind_word(ct), ct->name, selinux_desc(ctx->arena, se));
 	}
 }
 
