@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 enum {
 	O_FORMAT = 1, O_OUTPUT, O_PSS, O_FAIL_ON, O_SEVERITY, O_EXIT_CODE, O_CONFIG,
@@ -189,6 +190,17 @@ static void on_notice(const char *file, unsigned line, const char *msg, void *ud
 		fprintf(stderr, "vakt: notice: %s: %s\n", file, msg);
 }
 
+/* "vakt: 1234 files, 2345 objects" redrawn in place on a terminal, erased at the end. */
+static void on_progress(unsigned files, unsigned objects, bool done, void *ud)
+{
+	(void)ud;
+	if (done)
+		fputs("\r\033[K", stderr);
+	else
+		fprintf(stderr, "\r\033[Kvakt: %u files, %u objects", files, objects);
+	fflush(stderr);
+}
+
 int cmd_lint(int argc, char **argv)
 {
 	lint_args a = {.color = -1, .exit_code = VAKT_EXIT_FINDINGS};
@@ -215,6 +227,8 @@ int cmd_lint(int argc, char **argv)
 	}
 	a.opt.on_error = on_error;
 	a.opt.on_notice = on_notice;
+	if (!a.quiet && isatty(STDERR_FILENO))
+		a.opt.on_progress = on_progress;
 	a.opt.ud = &a;
 
 	vakt_report_info info = {

@@ -16,9 +16,9 @@ static void newline(jsonw *w)
 {
 	if (!w->indent)
 		return;
-	fputc('\n', w->out);
-	for (int i = 0; i < w->depth * w->indent; i++)
-		fputc(' ', w->out);
+	static const char spaces[] = "\n                                                                ";
+	size_t n = (size_t)(w->depth * w->indent);
+	fwrite(spaces, 1, 1 + (n < sizeof(spaces) - 2 ? n : sizeof(spaces) - 2), w->out);
 }
 
 /* Separator and indentation before a value or a key. */
@@ -94,7 +94,15 @@ void jsonw_escape(FILE *out, const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	while (*p) {
+		/* write runs of characters that need no escaping in one call: the common case */
+		const unsigned char *run = p;
+		while (*p >= 0x20 && *p < 0x7f && *p != '"' && *p != '\\')
+			p++;
+		if (p > run)
+			fwrite(run, 1, (size_t)(p - run), out);
 		unsigned char c = *p;
+		if (!c)
+			break;
 		switch (c) {
 		case '"': fputs("\\\"", out); p++; continue;
 		case '\\': fputs("\\\\", out); p++; continue;

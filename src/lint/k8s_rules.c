@@ -3,7 +3,9 @@
  * Each function receives one workload's pod and emits findings with lint_emit(). Pod
  * level securityContext fields are inherited by containers and overridden by the
  * container's own, exactly as the kubelet resolves them (eff_* below). Rules about
- * Linux-only fields skip Windows pods (spec.os.name: windows), where they do not apply.
+ * Linux-only fields skip Windows pods (spec.os.name: windows), where they do not apply;
+ * the rules about running as root or with a low UID or GID skip pods in a user namespace
+ * (hostUsers: false), whose IDs map to unprivileged ones on the node.
  */
 #include "core/buf.h"
 #include "core/xalloc.h"
@@ -24,6 +26,12 @@
 static bool is_windows(const k8s_pod *pod)
 {
 	return pod->os_name.set && strcmp(pod->os_name.value, "windows") == 0;
+}
+
+/* hostUsers: false: the pod gets its own user namespace, and its root is not the node's. */
+static bool in_user_namespace(const k8s_pod *pod)
+{
+	return pod->host_users.set && !pod->host_users.value;
 }
 
 /* "container" for regular containers, "init container", "ephemeral container" */
@@ -102,6 +110,8 @@ void check_readonly_rootfs(lint_ctx *ctx)
 void check_run_as_non_root(lint_ctx *ctx)
 {
 	const k8s_pod *pod = ctx->pod;
+	if (in_user_namespace(pod))
+		return;
 	FOR_EACH_CONTAINER(pod, ct) {
 		bool from_pod;
 		const k8s_bool *rn = eff_bool(&pod->sc.c.run_as_non_root, &ct->sc.c.run_as_non_root, &from_pod);
@@ -130,7 +140,7 @@ void check_run_as_non_root(lint_ctx *ctx)
 void check_run_as_root_uid(lint_ctx *ctx)
 {
 	const k8s_pod *pod = ctx->pod;
-	if (is_windows(pod))
+	if (is_windows(pod) || in_user_namespace(pod))
 		return;
 	FOR_EACH_CONTAINER(pod, ct) {
 		bool from_pod;
@@ -336,6 +346,41 @@ static const char *const sensitive_dirs[] = {
 	"/var/lib/containers", "/var/lib/etcd", "/var/log", "/home",
 };
 
+/* The hostPath volume a mount refers to, or NULL (not found, or another volume type). */
+static const k8s_volume *hostpath_volume(const k8s_pod *pod, const k8s_mount *mt)
+{
+	for (size_t i = 0; i < pod->n_volumes; i++) {
+		const k8s_volume *v = &pod->volumes[i];
+		if (strcmp(v->name, mt->name) == 0)
+			return v->sources & (1ull << K8S_VOL_HOSTPATH) ? v : NULL;
+	}
+	return NULL;
+}
+
+/* The mount's subPath, or NULL when it mounts the whole volume. */
+static const char *mount_sub_path(const k8s_mount *mt)
+{
+	const vakt_node *sp = vakt_node_get(mt->node, "subPath");
+	return sp && sp->type == VAKT_NODE_SCALAR && sp->scalar.str[0] ? sp->scalar.str : NULL;
+}
+
+/* A mount that reaches a runtime socket through its subPath: /var/run mounted with
+ * subPath docker.sock. (A volume that is a socket itself is reported once, as a volume.) */
+static void check_socket_sub_path(lint_ctx *ctx, const k8s_container *ct, const k8s_mount *mt)
+{
+	const k8s_volume *v = hostpath_volume(ctx->pod, mt);
+	const char *sub = mount_sub_path(mt);
+	if (!v || !sub || is_runtime_endpoint(clean_path(ctx->arena, v->host_path.value)))
+		return;
+	const char *p = vakt_arena_printf(ctx->arena, "%s/%s", v->host_path.value, sub);
+	p = clean_path(ctx->arena, p);
+	if (is_runtime_endpoint(p))
+		lint_emit(ctx, R_K8S_012, mt->node, ct,
+			  "%s \"%s\" mounts the container runtime socket %s from the host "
+			  "(volume \"%s\", subPath %s)",
+			  kind_word(ct), ct->name, p, v->name, sub);
+}
+
 void check_runtime_socket(lint_ctx *ctx)
 {
 	const k8s_pod *pod = ctx->pod;
@@ -347,6 +392,10 @@ void check_runtime_socket(lint_ctx *ctx)
 			lint_emit(ctx, R_K8S_012, v->host_path.node ? v->host_path.node : v->node, NULL,
 				  "volume \"%s\" mounts the container runtime socket %s from the host",
 				  v->name, v->host_path.value);
+	}
+	FOR_EACH_CONTAINER(pod, ct) {
+		for (size_t m = 0; m < ct->n_mounts; m++)
+			check_socket_sub_path(ctx, ct, &ct->mounts[m]);
 	}
 }
 
@@ -398,18 +447,12 @@ void check_writable_host_path(lint_ctx *ctx)
 	FOR_EACH_CONTAINER(pod, ct) {
 		for (size_t m = 0; m < ct->n_mounts; m++) {
 			const k8s_mount *mt = &ct->mounts[m];
-			if (mt->read_only)
-				continue;
-			for (size_t i = 0; i < pod->n_volumes; i++) {
-				const k8s_volume *v = &pod->volumes[i];
-				if (!(v->sources & (1ull << K8S_VOL_HOSTPATH)) || strcmp(v->name, mt->name) != 0)
-					continue;
+			const k8s_volume *v = hostpath_volume(pod, mt);
+			if (v && !mt->read_only)
 				lint_emit(ctx, R_K8S_014, mt->node, ct,
 					  "%s \"%s\" mounts hostPath volume \"%s\" (%s) writable at %s",
 					  kind_word(ct), ct->name, v->name, v->host_path.value,
 					  mt->mount_path);
-				break;
-			}
 		}
 	}
 }
@@ -591,7 +634,7 @@ void check_image_digest(lint_ctx *ctx)
 void check_low_uid(lint_ctx *ctx)
 {
 	const k8s_pod *pod = ctx->pod;
-	if (is_windows(pod))
+	if (is_windows(pod) || in_user_namespace(pod))
 		return;
 	FOR_EACH_CONTAINER(pod, ct) {
 		bool from_pod;
@@ -606,7 +649,7 @@ void check_low_uid(lint_ctx *ctx)
 void check_low_gid(lint_ctx *ctx)
 {
 	const k8s_pod *pod = ctx->pod;
-	if (is_windows(pod))
+	if (is_windows(pod) || in_user_namespace(pod))
 		return;
 	FOR_EACH_CONTAINER(pod, ct) {
 		bool from_pod;
@@ -623,8 +666,8 @@ void check_low_gid(lint_ctx *ctx)
 void check_proc_mount(lint_ctx *ctx)
 {
 	const k8s_pod *pod = ctx->pod;
-	/* unmasking /proc is safe inside a user namespace (hostUsers: false) */
-	if (pod->host_users.set && !pod->host_users.value)
+	/* unmasking /proc is safe inside a user namespace */
+	if (in_user_namespace(pod))
 		return;
 	FOR_EACH_CONTAINER(pod, ct) {
 		const k8s_str *pm = &ct->sc.proc_mount;

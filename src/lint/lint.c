@@ -22,6 +22,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #define LIST_DEPTH_MAX 4
@@ -72,7 +73,27 @@ typedef struct run {
 	bool stdin_read;
 	bool prepass;
 	vakt_error **fatal;
+	struct timespec last_progress;
 } run;
+
+/* Call the progress callback at most every 100 ms (checked every 16 files). */
+static void progress(run *r, bool done)
+{
+	if (!r->opt->on_progress || r->prepass)
+		return;
+	if (!done) {
+		if (r->sum->files % 16)
+			return;
+		struct timespec now;
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		long ms = (now.tv_sec - r->last_progress.tv_sec) * 1000 +
+			  (now.tv_nsec - r->last_progress.tv_nsec) / 1000000;
+		if (ms < 100)
+			return;
+		r->last_progress = now;
+	}
+	r->opt->on_progress(r->sum->files, r->sum->objects, done, r->opt->ud);
+}
 
 static void report_error(run *r, vakt_error *e)
 {
@@ -564,8 +585,10 @@ static int lint_entry(const vakt_walk_entry *we, void *ud)
 	lint_stream(r, s, we->path);
 	vakt_doc_stream_free(s);
 	close(fd);
-	if (!r->prepass)
+	if (!r->prepass) {
 		vakt_report_file_end(r->report, we->path);
+		progress(r, false);
+	}
 	return 0;
 }
 
@@ -679,8 +702,10 @@ int vakt_lint_run(const vakt_lint_options *opt, const char *const *inputs, size_
 		r.prepass = false;
 	}
 	if (rc >= 0) {
+		clock_gettime(CLOCK_MONOTONIC, &r.last_progress);
 		vakt_report_begin(report);
 		rc = pass(&r, inputs, n, err);
+		progress(&r, true);
 	}
 	if (rc >= 0) {
 		finish_summary(opt, sum);

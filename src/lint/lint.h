@@ -33,6 +33,9 @@ typedef struct vakt_lint_options {
 	/* Diagnostics for the caller to print: input errors and one-off notices. */
 	void (*on_error)(const vakt_error *e, void *ud);
 	void (*on_notice)(const char *file, unsigned line, const char *msg, void *ud);
+	/* Progress for long runs (files and objects so far), about every 100 ms; done at the
+	 * end is true once. NULL: no progress. The CLI shows it only on a TTY. */
+	void (*on_progress)(unsigned files, unsigned objects, bool done, void *ud);
 	void *ud;
 } vakt_lint_options;
 
