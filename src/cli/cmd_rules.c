@@ -5,6 +5,7 @@
 #include "lint/lint.h"
 #include "lint/rules.h"
 
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -114,15 +115,20 @@ static void show_markdown(const vakt_rule *r)
 		printf(" |\n");
 	}
 	printf("\n## Why\n\n%s\n\n## Fix\n\n", r->rationale);
-	/* a fix is prose, optionally followed by a YAML snippet on the next lines */
+	/* A fix is prose, a YAML snippet, or one line of prose (ending in ':') followed by a
+	 * snippet. The first line is prose when a space comes before its first ':' (or it
+	 * has none): "Set it:" is prose, "securityContext:" and "image: x" are YAML. */
 	const char *nl = strchr(r->fix, '\n');
-	if (nl && (strchr(r->fix, ':') < nl || strchr(r->fix, ':') == NULL)) {
-		printf("%.*s\n\n```yaml\n%s\n```\n", (int)(nl - r->fix), r->fix, nl + 1);
-	} else if (nl) {
-		printf("```yaml\n%s\n```\n", r->fix);
-	} else {
+	size_t first_len = nl ? (size_t)(nl - r->fix) : strlen(r->fix);
+	const char *colon = memchr(r->fix, ':', first_len);
+	const char *space = memchr(r->fix, ' ', first_len);
+	bool prose = !colon || (space && space < colon);
+	if (prose && nl)
+		printf("%.*s\n\n```yaml\n%s\n```\n", (int)first_len, r->fix, nl + 1);
+	else if (prose)
 		printf("%s\n", r->fix);
-	}
+	else
+		printf("```yaml\n%s\n```\n", r->fix);
 }
 
 int cmd_rules(int argc, char **argv)
@@ -142,7 +148,7 @@ int cmd_rules(int argc, char **argv)
 			jsonw_arr_end(&w);
 		} else if (strcmp(a.format, "markdown") == 0) {
 			printf("# vakt rules\n\nGenerated from `src/lint/rules.def` by "
-			       "`scripts/gen-rule-docs.sh`.\n\n| ID | Severity | Title | Aliases |\n|---|---|---|---|\n");
+			       "`scripts/gen-rule-docs.py`.\n\n| ID | Severity | Title | Aliases |\n|---|---|---|---|\n");
 			for (unsigned i = 0; i < R__COUNT; i++) {
 				const vakt_rule *r = &vakt_rules[i];
 				printf("| [%s](%s.md) | %s | %s |", r->id, r->id,

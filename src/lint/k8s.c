@@ -223,13 +223,13 @@ static void rd_pod_sc(rd *r, const vakt_node *spec, const char *path, k8s_pod_sc
 		for (size_t i = 0; i < sy->seq.n && !r->failed; i++) {
 			const vakt_node *it = sy->seq.items[i];
 			const char *ip = vakt_arena_printf(r->arena, "%s.sysctls[%zu]", sp, i);
-			if (it->type != VAKT_NODE_MAP) {
-				if (vakt_node_is_null(it))
-					continue;
+			if (it->type != VAKT_NODE_MAP && !vakt_node_is_null(it)) {
 				type_error(r, it, ip, NULL, "a mapping");
 				break;
 			}
-			k8s_str name = rd_str(r, it, "name", ip);
+			/* a null item decodes to a zero Sysctl (name ""), which Pod Security
+			 * forbids like any unknown name: keep it rather than skip it */
+			k8s_str name = rd_str(r, it->type == VAKT_NODE_MAP ? it : NULL, "name", ip);
 			psc->sysctls[psc->n_sysctls].name = name.value;
 			psc->sysctls[psc->n_sysctls++].node = it;
 		}
