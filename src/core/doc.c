@@ -407,7 +407,8 @@ static void close_collection(vakt_doc_stream *s)
 	frame *f = &s->frames[--s->nframes];
 	vakt_node *n = f->node;
 	size_t count = s->nchildren - f->first;
-	vakt_node **items = s->children + f->first;
+	/* children is NULL until the first child anywhere: no pointer arithmetic on it then */
+	vakt_node **items = count ? s->children + f->first : NULL;
 	if (n->type == VAKT_NODE_MAP) {
 		n->map.n = count / 2; /* libyaml guarantees key/value pairs */
 		n->map.pairs = vakt_arena_calloc(&s->arena, n->map.n ? n->map.n : 1, sizeof(vakt_pair));

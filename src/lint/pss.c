@@ -292,6 +292,40 @@ static bool apparmor_type_ok(const char *t)
 	return strcmp(t, "RuntimeDefault") == 0 || strcmp(t, "Localhost") == 0;
 }
 
+/* The annotation keys with the deprecated beta prefix, each once, as Kubernetes decodes
+ * the mapping into a Go map: `<<` merge keys are looked through and a repeated key is
+ * one key (vakt_node_get_pair gives the value that wins). In document order. */
+static void apparmor_annotation_keys(const vakt_node *m, strlist *keys, unsigned depth)
+{
+	static const char prefix[] = "container.apparmor.security.beta.kubernetes.io/";
+	if (!m || depth > 16)
+		return;
+	if (m->type == VAKT_NODE_SEQ) {
+		for (size_t i = 0; i < m->seq.n; i++)
+			apparmor_annotation_keys(m->seq.items[i], keys, depth + 1);
+		return;
+	}
+	if (m->type != VAKT_NODE_MAP)
+		return;
+	for (size_t i = 0; i < m->map.n; i++) {
+		const vakt_node *k = m->map.pairs[i].key;
+		if (k->type != VAKT_NODE_SCALAR)
+			continue;
+		if (k->scalar.len == 2 && memcmp(k->scalar.str, "<<", 2) == 0 &&
+		    (k->tag ? strstr(k->tag, "merge") != NULL : k->style == VAKT_SCALAR_PLAIN)) {
+			apparmor_annotation_keys(m->map.pairs[i].value, keys, depth + 1);
+			continue;
+		}
+		if (strncmp(k->scalar.str, prefix, sizeof(prefix) - 1) != 0)
+			continue;
+		bool seen = false;
+		for (size_t j = 0; j < keys->n && !seen; j++)
+			seen = strcmp(keys->v[j], k->scalar.str) == 0;
+		if (!seen)
+			sl_add(keys, k->scalar.str);
+	}
+}
+
 static const char *apparmor_1_0(chk *c)
 {
 	const k8s_pod *pod = c->pod;
@@ -315,28 +349,26 @@ static const char *apparmor_1_0(chk *c)
 		join_quote(&b, &containers);
 		sl_add_owned(&setters, vakt_buf_steal(&b));
 	}
-	static const char prefix[] = "container.apparmor.security.beta.kubernetes.io/";
 	const vakt_node *ann = pod->pod_annotations;
-	if (ann && ann->type == VAKT_NODE_MAP) {
-		for (size_t i = 0; i < ann->map.n; i++) {
-			const vakt_node *k = ann->map.pairs[i].key, *v = ann->map.pairs[i].value;
-			if (k->type != VAKT_NODE_SCALAR ||
-			    strncmp(k->scalar.str, prefix, sizeof(prefix) - 1) != 0)
-				continue;
-			const char *val = v->type == VAKT_NODE_SCALAR && !vakt_node_is_null(v) ? v->scalar.str : "";
-			if (val[0] == '\0' || strcmp(val, "runtime/default") == 0 ||
-			    strncmp(val, "localhost/", 10) == 0)
-				continue;
-			vakt_buf b = VAKT_BUF_INIT(SIZE_MAX);
-			vakt_buf_printf(&b, "%s=", k->scalar.str);
-			go_quote(&b, val);
-			sl_add_owned(&annots, vakt_buf_steal(&b));
-			mark(c, v);
-		}
+	strlist keys = {0};
+	apparmor_annotation_keys(ann, &keys, 0);
+	for (size_t i = 0; i < keys.n; i++) {
+		vakt_node *k = NULL;
+		const vakt_node *v = vakt_node_get_pair(ann, keys.v[i], &k);
+		const char *val = v && v->type == VAKT_NODE_SCALAR ? v->scalar.str : "";
+		if (val[0] == '\0' || strcmp(val, "runtime/default") == 0 ||
+		    strncmp(val, "localhost/", 10) == 0)
+			continue;
+		vakt_buf b = VAKT_BUF_INIT(SIZE_MAX);
+		vakt_buf_printf(&b, "%s=", keys.v[i]);
+		go_quote(&b, val);
+		sl_add_owned(&annots, vakt_buf_steal(&b));
+		mark(c, v ? v : k);
 	}
+	sl_free(&keys);
 	sl_set(&values);
 	if (annots.n) {
-		/* duplicate keys are impossible in a Go map; keep upstream's sorted order */
+		/* upstream sorts them (keys are distinct, as in the Go map) */
 		sl_set(&annots);
 		for (size_t i = 0; i < annots.n; i++)
 			sl_add(&values, annots.v[i]);
@@ -1139,7 +1171,7 @@ static const pss_check pss_checks[C__COUNT] = {
 	[C_CAPS_RESTRICTED] = {R_PSS_CAPS_RESTRICTED, VAKT_PSS_RESTRICTED,
 			       {{22, caps_restricted_1_22}, {25, caps_restricted_1_25}}, C_CAPS_BASELINE},
 	[C_PROC_MOUNT_RESTRICTED] = {R_PSS_PROC_MOUNT_RESTRICTED, VAKT_PSS_RESTRICTED,
-				     {{35, proc_mount_1_0}}, C_PROC_MOUNT},
+				     {{35, proc_mount_1_0}}, -1},
 	[C_RESTRICTED_VOLUMES] = {R_PSS_RESTRICTED_VOLUMES, VAKT_PSS_RESTRICTED,
 				  {{0, restricted_volumes_1_0}}, C_HOSTPATH},
 	[C_RUN_AS_NON_ROOT] = {R_PSS_RUN_AS_NON_ROOT, VAKT_PSS_RESTRICTED,
