@@ -1171,7 +1171,7 @@ static const pss_check pss_checks[C__COUNT] = {
 	[C_CAPS_RESTRICTED] = {R_PSS_CAPS_RESTRICTED, VAKT_PSS_RESTRICTED,
 			       {{22, caps_restricted_1_22}, {25, caps_restricted_1_25}}, C_CAPS_BASELINE},
 	[C_PROC_MOUNT_RESTRICTED] = {R_PSS_PROC_MOUNT_RESTRICTED, VAKT_PSS_RESTRICTED,
-				     {{35, proc_mount_1_0}}, -1},
+				     {{35, proc_mount_1_0}}, C_PROC_MOUNT},
 	[C_RESTRICTED_VOLUMES] = {R_PSS_RESTRICTED_VOLUMES, VAKT_PSS_RESTRICTED,
 				  {{0, restricted_volumes_1_0}}, C_HOSTPATH},
 	[C_RUN_AS_NON_ROOT] = {R_PSS_RUN_AS_NON_ROOT, VAKT_PSS_RESTRICTED,
