@@ -584,7 +584,7 @@ static bool key_equals(const vakt_node *k, const char *key, size_t keylen)
 	       memcmp(k->scalar.str, key, keylen) == 0;
 }
 
-static bool is_merge_key(const vakt_node *k)
+bool vakt_node_is_merge_key(const vakt_node *k)
 {
 	return k->type == VAKT_NODE_SCALAR && k->scalar.len == 2 && memcmp(k->scalar.str, "<<", 2) == 0 &&
 	       (k->tag ? tag_is(k, "merge") : k->style == VAKT_SCALAR_PLAIN);
@@ -604,7 +604,7 @@ static vakt_pair *lookup(const vakt_node *map, const char *key, size_t keylen, u
 		vakt_pair *p = &map->map.pairs[i];
 		if (key_equals(p->key, key, keylen))
 			found = p; /* the last one wins, as in Kubernetes' decoder */
-		else if (is_merge_key(p->key))
+		else if (vakt_node_is_merge_key(p->key))
 			has_merge = true;
 	}
 	if (found || !has_merge || depth >= MERGE_DEPTH_MAX)
@@ -612,7 +612,7 @@ static vakt_pair *lookup(const vakt_node *map, const char *key, size_t keylen, u
 	/* YAML merge keys: explicit keys win (above); among merged maps, the first wins */
 	for (size_t i = 0; i < map->map.n; i++) {
 		vakt_pair *p = &map->map.pairs[i];
-		if (!is_merge_key(p->key))
+		if (!vakt_node_is_merge_key(p->key))
 			continue;
 		const vakt_node *v = p->value;
 		if (v->type == VAKT_NODE_MAP) {
@@ -640,6 +640,88 @@ vakt_node *vakt_node_get_pair(const vakt_node *map, const char *key, vakt_node *
 vakt_node *vakt_node_get(const vakt_node *map, const char *key)
 {
 	return vakt_node_get_pair(map, key, NULL);
+}
+
+typedef struct rank_entry {
+	const vakt_node *key;
+	const vakt_node *value;
+	size_t block; /* which map visit: lower wins (explicit keys, then merges in order) */
+	size_t order; /* position in its map: the last occurrence wins */
+} rank_entry;
+
+typedef struct entry_vec {
+	rank_entry *v;
+	size_t n, cap;
+	size_t blocks;
+	size_t budget;
+} entry_vec;
+
+/* Depth first, as lookup() decides: a map's own keys, then each merged map in order. */
+static void collect_entries(const vakt_node *map, unsigned depth, entry_vec *ev)
+{
+	if (!map || map->type != VAKT_NODE_MAP || depth > MERGE_DEPTH_MAX)
+		return;
+	size_t block = ev->blocks++;
+	for (size_t i = 0; i < map->map.n && ev->budget; i++, ev->budget--) {
+		const vakt_pair *p = &map->map.pairs[i];
+		if (vakt_node_is_merge_key(p->key) || p->key->type != VAKT_NODE_SCALAR)
+			continue;
+		if (ev->n == ev->cap) {
+			ev->cap = ev->cap ? ev->cap * 2 : 32;
+			ev->v = xreallocarray(ev->v, ev->cap, sizeof(*ev->v));
+		}
+		ev->v[ev->n++] = (rank_entry){p->key, p->value, block, i};
+	}
+	for (size_t i = 0; i < map->map.n && ev->budget; i++) {
+		const vakt_pair *p = &map->map.pairs[i];
+		if (!vakt_node_is_merge_key(p->key))
+			continue;
+		const vakt_node *v = p->value;
+		if (v->type == VAKT_NODE_SEQ) {
+			for (size_t j = 0; j < v->seq.n && ev->budget; j++, ev->budget--)
+				collect_entries(v->seq.items[j], depth + 1, ev);
+		} else {
+			collect_entries(v, depth + 1, ev);
+		}
+	}
+}
+
+static int cmp_rank_entry(const void *a, const void *b)
+{
+	const rank_entry *x = a, *y = b;
+	size_t lx = x->key->scalar.len, ly = y->key->scalar.len;
+	int c = memcmp(x->key->scalar.str, y->key->scalar.str, lx < ly ? lx : ly);
+	if (c)
+		return c;
+	if (lx != ly)
+		return lx < ly ? -1 : 1;
+	if (x->block != y->block)
+		return x->block < y->block ? -1 : 1;
+	/* same map: the last occurrence wins, so it sorts first */
+	return x->order > y->order ? -1 : x->order < y->order ? 1 : 0;
+}
+
+bool vakt_node_map_entries(const vakt_node *map, size_t budget, vakt_map_entry **ret,
+			   size_t *ret_n)
+{
+	entry_vec ev = {.budget = budget};
+	collect_entries(map, 0, &ev);
+	if (ev.n)
+		qsort(ev.v, ev.n, sizeof(*ev.v), cmp_rank_entry);
+	vakt_map_entry *out = xcalloc(ev.n ? ev.n : 1, sizeof(*out));
+	size_t n = 0;
+	for (size_t i = 0; i < ev.n; i++) {
+		if (n && out[n - 1].key->scalar.len == ev.v[i].key->scalar.len &&
+		    memcmp(out[n - 1].key->scalar.str, ev.v[i].key->scalar.str,
+			   ev.v[i].key->scalar.len) == 0)
+			continue; /* a losing duplicate */
+		out[n].key = ev.v[i].key;
+		out[n++].value = ev.v[i].value;
+	}
+	free(ev.v);
+	*ret = out;
+	*ret_n = n;
+	return ev.budget > 0;
 }
 
 vakt_bool_result vakt_node_bool(const vakt_node *n)

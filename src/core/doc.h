@@ -113,6 +113,21 @@ bool vakt_node_is_null(const vakt_node *n);
 /* A mapping value by key (the last one when a key repeats, as Kubernetes decodes it),
  * looking through `<<` merge keys; NULL when absent. Null values are returned as NULL. */
 vakt_node *vakt_node_get(const vakt_node *map, const char *key);
+/* The effective entries of a mapping as Kubernetes decodes it into a Go map: each key
+ * once, the last occurrence winning, `<<` merges looked through (explicit keys first,
+ * then merged maps in order), null values included (a key that is present). Entries
+ * are sorted by key bytewise, in a heap array the caller frees. At most `budget` pairs are
+ * visited (merges through aliases fan out); returns false if the budget ran out, with
+ * the entries found so far. O(n log n). */
+typedef struct vakt_map_entry {
+	const vakt_node *key;
+	const vakt_node *value;
+} vakt_map_entry;
+bool vakt_node_map_entries(const vakt_node *map, size_t budget, vakt_map_entry **ret,
+			   size_t *ret_n);
+
+/* True if k is a YAML merge key (`<<`, plain or tagged !!merge). */
+bool vakt_node_is_merge_key(const vakt_node *k);
 /* As vakt_node_get, but returns the key node (for positions) in *ret_key if not NULL. */
 vakt_node *vakt_node_get_pair(const vakt_node *map, const char *key, vakt_node **ret_key);
 

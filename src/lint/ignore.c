@@ -20,6 +20,9 @@
 #include <string.h>
 #include <strings.h>
 
+/* Annotation pairs read per object at most (merges through aliases fan out). */
+#define IGNORE_ANNOTATION_BUDGET 100000
+
 static void set_ignore(lint_ignore *rules, unsigned r, const char *by, const char *reason)
 {
 	if (!rules[r].by) {
@@ -109,11 +112,13 @@ static void collect(lint_ctx *ctx, const vakt_node *ann)
 	if (!ann || ann->type != VAKT_NODE_MAP)
 		return;
 	const char *reason = vakt_k8s_annotation(ann, "vakt.io/ignore-reason");
-	for (size_t i = 0; i < ann->map.n; i++) {
-		const vakt_node *k = ann->map.pairs[i].key, *v = ann->map.pairs[i].value;
-		if (k->type != VAKT_NODE_SCALAR)
-			continue;
-		const char *key = k->scalar.str;
+	/* the annotations as Kubernetes stores them: each key once, the last value winning */
+	vakt_map_entry *ents = NULL;
+	size_t nents = 0;
+	vakt_node_map_entries(ann, IGNORE_ANNOTATION_BUDGET, &ents, &nents);
+	for (size_t i = 0; i < nents; i++) {
+		const vakt_node *v = ents[i].value;
+		const char *key = ents[i].key->scalar.str;
 		bool str = v->type == VAKT_NODE_SCALAR;
 		static const char kl[] = "ignore-check.kube-linter.io/";
 		static const char pol[] = "polaris.fairwinds.com/";
@@ -159,6 +164,7 @@ static void collect(lint_ctx *ctx, const vakt_node *ann)
 				ignore_tool(ctx->object_ignores, "kube-score", key, reason);
 		}
 	}
+	free(ents);
 }
 
 void lint_collect_ignores(lint_ctx *ctx)

@@ -284,6 +284,9 @@ static bool userns_pod(const k8s_pod *pod)
 /* Each check fills c->detail and returns the reason when forbidden, NULL when allowed. */
 typedef const char *(*check_fn)(chk *c);
 
+/* Pairs visited when reading an annotations mapping (merges through aliases fan out). */
+#define PSS_ANNOTATION_BUDGET 100000
+
 /* ---- baseline checks ------------------------------------------------------------------------ */
 
 /* check_appArmorProfile.go: appArmorProfile_1_0 (fields and annotations, at all versions) */
@@ -292,39 +295,6 @@ static bool apparmor_type_ok(const char *t)
 	return strcmp(t, "RuntimeDefault") == 0 || strcmp(t, "Localhost") == 0;
 }
 
-/* The annotation keys with the deprecated beta prefix, each once, as Kubernetes decodes
- * the mapping into a Go map: `<<` merge keys are looked through and a repeated key is
- * one key (vakt_node_get_pair gives the value that wins). In document order. */
-static void apparmor_annotation_keys(const vakt_node *m, strlist *keys, unsigned depth)
-{
-	static const char prefix[] = "container.apparmor.security.beta.kubernetes.io/";
-	if (!m || depth > 16)
-		return;
-	if (m->type == VAKT_NODE_SEQ) {
-		for (size_t i = 0; i < m->seq.n; i++)
-			apparmor_annotation_keys(m->seq.items[i], keys, depth + 1);
-		return;
-	}
-	if (m->type != VAKT_NODE_MAP)
-		return;
-	for (size_t i = 0; i < m->map.n; i++) {
-		const vakt_node *k = m->map.pairs[i].key;
-		if (k->type != VAKT_NODE_SCALAR)
-			continue;
-		if (k->scalar.len == 2 && memcmp(k->scalar.str, "<<", 2) == 0 &&
-		    (k->tag ? strstr(k->tag, "merge") != NULL : k->style == VAKT_SCALAR_PLAIN)) {
-			apparmor_annotation_keys(m->map.pairs[i].value, keys, depth + 1);
-			continue;
-		}
-		if (strncmp(k->scalar.str, prefix, sizeof(prefix) - 1) != 0)
-			continue;
-		bool seen = false;
-		for (size_t j = 0; j < keys->n && !seen; j++)
-			seen = strcmp(keys->v[j], k->scalar.str) == 0;
-		if (!seen)
-			sl_add(keys, k->scalar.str);
-	}
-}
 
 static const char *apparmor_1_0(chk *c)
 {
@@ -349,23 +319,27 @@ static const char *apparmor_1_0(chk *c)
 		join_quote(&b, &containers);
 		sl_add_owned(&setters, vakt_buf_steal(&b));
 	}
-	const vakt_node *ann = pod->pod_annotations;
-	strlist keys = {0};
-	apparmor_annotation_keys(ann, &keys, 0);
-	for (size_t i = 0; i < keys.n; i++) {
-		vakt_node *k = NULL;
-		const vakt_node *v = vakt_node_get_pair(ann, keys.v[i], &k);
-		const char *val = v && v->type == VAKT_NODE_SCALAR ? v->scalar.str : "";
+	/* the annotations as the Go map upstream iterates: each key once, the last value
+	 * winning, merge keys looked through; a null value is "" */
+	static const char prefix[] = "container.apparmor.security.beta.kubernetes.io/";
+	vakt_map_entry *ents = NULL;
+	size_t nents = 0;
+	vakt_node_map_entries(pod->pod_annotations, PSS_ANNOTATION_BUDGET, &ents, &nents);
+	for (size_t i = 0; i < nents; i++) {
+		const vakt_node *k = ents[i].key, *v = ents[i].value;
+		if (strncmp(k->scalar.str, prefix, sizeof(prefix) - 1) != 0)
+			continue;
+		const char *val = v->type == VAKT_NODE_SCALAR && !vakt_node_is_null(v) ? v->scalar.str : "";
 		if (val[0] == '\0' || strcmp(val, "runtime/default") == 0 ||
 		    strncmp(val, "localhost/", 10) == 0)
 			continue;
 		vakt_buf b = VAKT_BUF_INIT(SIZE_MAX);
-		vakt_buf_printf(&b, "%s=", keys.v[i]);
+		vakt_buf_printf(&b, "%s=", k->scalar.str);
 		go_quote(&b, val);
 		sl_add_owned(&annots, vakt_buf_steal(&b));
-		mark(c, v ? v : k);
+		mark(c, v);
 	}
-	sl_free(&keys);
+	free(ents);
 	sl_set(&values);
 	if (annots.n) {
 		/* upstream sorts them (keys are distinct, as in the Go map) */

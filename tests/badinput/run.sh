@@ -50,6 +50,15 @@ expect deep-block 3 "deep-block.yaml:257:.*nesting is deeper than 256 levels" --
 # billion laughs: nine levels of nine aliases
 expect billion-laughs 1 "^vakt: [0-9]+ findings" -- lint "$src/billion-laughs.yaml" "$good"
 
+# 200,000 annotation keys (AppArmor and ignore annotations are read per key): no
+# quadratic work on a large mapping
+/usr/bin/python3 -c "
+print('apiVersion: v1\nkind: Pod\nmetadata:\n  name: many\n  annotations:')
+for i in range(200000): print('    container.apparmor.security.beta.kubernetes.io/c%d: unconfined' % i)
+print('spec:\n  containers: [{name: c, image: \"c:1\"}]')
+" >"$work/many-annotations.yaml"
+expect many-annotations 1 "PSS-appArmorProfile" -- lint --pss baseline "$work/many-annotations.yaml"
+
 # a 200 MB single document: stopped at the document limit, not read to the end
 /usr/bin/python3 -c "
 import sys

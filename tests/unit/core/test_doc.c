@@ -114,6 +114,30 @@ static void test_merge_keys(void **state)
 }
 
 /* Nine levels of nine aliases each: a billion nodes if expanded, ninety-odd here. */
+static void test_map_entries(void **state)
+{
+	(void)state;
+	vakt_doc_stream *st = NULL;
+	vakt_doc *d = parse1("base: &b {x: 1, y: 2, z: 0}\nother: &o {z: 9, w: 8}\n"
+			     "m:\n  <<: [*b, *o]\n  y: 3\n  y: 4\n  v: ~\n",
+			     &st, NULL, NULL);
+	vakt_map_entry *e = NULL;
+	size_t n = 0;
+	assert_true(vakt_node_map_entries(vakt_node_get(d->root, "m"), 1000, &e, &n));
+	/* sorted by key; explicit last wins; first merged map wins; null kept */
+	assert_int_equal(n, 5);
+	const char *want[][2] = {{"v", "~"}, {"w", "8"}, {"x", "1"}, {"y", "4"}, {"z", "0"}};
+	for (size_t i = 0; i < n; i++) {
+		assert_string_equal(e[i].key->scalar.str, want[i][0]);
+		assert_string_equal(e[i].value->scalar.str, want[i][1]);
+	}
+	free(e);
+	/* the budget bounds the work and is reported */
+	assert_false(vakt_node_map_entries(vakt_node_get(d->root, "m"), 2, &e, &n));
+	free(e);
+	vakt_doc_stream_free(st);
+}
+
 static void test_billion_laughs(void **state)
 {
 	(void)state;
@@ -241,6 +265,7 @@ int main(void)
 		cmocka_unit_test(test_yaml11_scalars),
 		cmocka_unit_test(test_duplicate_keys_last_wins),
 		cmocka_unit_test(test_merge_keys),
+		cmocka_unit_test(test_map_entries),
 		cmocka_unit_test(test_billion_laughs),
 		cmocka_unit_test(test_alias_to_open_anchor_rejected),
 		cmocka_unit_test(test_depth_limit),
