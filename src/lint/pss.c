@@ -10,6 +10,7 @@
 #include "core/xalloc.h"
 #include "lint/rules.h"
 
+#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -201,10 +202,12 @@ static bool parse_version(const char *s, bool *latest, unsigned *minor)
 		return false;
 	const char *d = s + 3;
 	size_t n = strlen(d);
-	if (n == 0 || strspn(d, "0123456789") != n || (n > 1 && d[0] == '0') || n > 9)
+	/* any minor Go's Atoi takes (up to 18 digits here); above v1.37 is clamped later */
+	if (n == 0 || strspn(d, "0123456789") != n || (n > 1 && d[0] == '0') || n > 18)
 		return false;
 	*latest = false;
-	*minor = (unsigned)strtoul(d, NULL, 10);
+	unsigned long long m = strtoull(d, NULL, 10);
+	*minor = m > UINT_MAX ? UINT_MAX : (unsigned)m;
 	return true;
 }
 
