@@ -279,6 +279,24 @@ static void add_host(rd *r, k8s_container *c, const vakt_node *handler, const ch
 	}
 }
 
+/* resources.limits/requests of a container or (Kubernetes 1.34+) of the pod: which are
+ * set. Returns the resources node, or NULL. */
+static const vakt_node *rd_resources(rd *r, const vakt_node *n, const char *path, bool *limit_cpu,
+				     bool *limit_memory, bool *request_cpu, bool *request_memory)
+{
+	const vakt_node *res = rd_map(r, n, "resources", path);
+	if (!res)
+		return NULL;
+	const char *rp = sub(r, path, "resources");
+	const vakt_node *lim = rd_map(r, res, "limits", rp);
+	const vakt_node *req = rd_map(r, res, "requests", rp);
+	*limit_cpu = vakt_node_get(lim, "cpu") != NULL;
+	*limit_memory = vakt_node_get(lim, "memory") != NULL;
+	*request_cpu = vakt_node_get(req, "cpu") != NULL;
+	*request_memory = vakt_node_get(req, "memory") != NULL;
+	return res;
+}
+
 static void rd_container(rd *r, const vakt_node *n, const char *path, k8s_container_kind kind,
 			 k8s_container *c)
 {
@@ -327,22 +345,14 @@ static void rd_container(rd *r, const vakt_node *n, const char *path, k8s_contai
 			k8s_mount *out = &c->mounts[c->n_mounts++];
 			out->name = rd_str(r, m, "name", mp).value;
 			out->mount_path = rd_str(r, m, "mountPath", mp).value;
+			out->sub_path = rd_str(r, m, "subPath", mp).value;
 			out->read_only = rd_bool(r, m, "readOnly", mp).value;
 			out->node = m;
 		}
 	}
 
-	const vakt_node *res = rd_map(r, n, "resources", path);
-	if (res) {
-		const char *rp = sub(r, path, "resources");
-		c->resources_node = res;
-		const vakt_node *lim = rd_map(r, res, "limits", rp);
-		const vakt_node *req = rd_map(r, res, "requests", rp);
-		c->limit_cpu = vakt_node_get(lim, "cpu") != NULL;
-		c->limit_memory = vakt_node_get(lim, "memory") != NULL;
-		c->request_cpu = vakt_node_get(req, "cpu") != NULL;
-		c->request_memory = vakt_node_get(req, "memory") != NULL;
-	}
+	c->resources_node = rd_resources(r, n, path, &c->limit_cpu, &c->limit_memory,
+					 &c->request_cpu, &c->request_memory);
 
 	static const char *const probes[] = {"livenessProbe", "readinessProbe", "startupProbe"};
 	for (size_t i = 0; i < VAKT_ARRAY_SIZE_K8S(probes); i++) {
@@ -602,6 +612,8 @@ int vakt_k8s_pod_read(const k8s_object *obj, const char *file, vakt_arena *arena
 		if (os)
 			pod->os_name = rd_str(&r, os, "name", vakt_arena_printf(arena, "%s.os", path));
 		rd_pod_sc(&r, spec, path, &pod->sc);
+		bool req_cpu, req_memory;
+		rd_resources(&r, spec, path, &pod->limit_cpu, &pod->limit_memory, &req_cpu, &req_memory);
 		rd_containers(&r, spec, path, pod);
 		const vakt_node *vols = rd_seq(&r, spec, "volumes", path);
 		if (vols) {

@@ -117,6 +117,7 @@ typedef struct k8s_port {
 typedef struct k8s_mount {
 	const char *name;
 	const char *mount_path;
+	const char *sub_path; /* "" when the whole volume is mounted */
 	bool read_only;
 	const vakt_node *node;
 } k8s_mount;
@@ -181,6 +182,7 @@ typedef struct k8s_pod {
 	k8s_bool host_users;
 	k8s_bool automount_sa_token;
 	k8s_str os_name;
+	bool limit_cpu, limit_memory; /* pod-level spec.resources.limits (Kubernetes 1.34+) */
 	k8s_pod_sc sc;
 
 	size_t n_containers; /* init, then regular, then ephemeral: upstream visit order */

@@ -357,20 +357,14 @@ static const k8s_volume *hostpath_volume(const k8s_pod *pod, const k8s_mount *mt
 	return NULL;
 }
 
-/* The mount's subPath, or NULL when it mounts the whole volume. */
-static const char *mount_sub_path(const k8s_mount *mt)
-{
-	const vakt_node *sp = vakt_node_get(mt->node, "subPath");
-	return sp && sp->type == VAKT_NODE_SCALAR && sp->scalar.str[0] ? sp->scalar.str : NULL;
-}
 
 /* A mount that reaches a runtime socket through its subPath: /var/run mounted with
  * subPath docker.sock. (A volume that is a socket itself is reported once, as a volume.) */
 static void check_socket_sub_path(lint_ctx *ctx, const k8s_container *ct, const k8s_mount *mt)
 {
 	const k8s_volume *v = hostpath_volume(ctx->pod, mt);
-	const char *sub = mount_sub_path(mt);
-	if (!v || !sub || is_runtime_endpoint(clean_path(ctx->arena, v->host_path.value)))
+	const char *sub = mt->sub_path;
+	if (!v || !sub[0] || is_runtime_endpoint(clean_path(ctx->arena, v->host_path.value)))
 		return;
 	const char *p = vakt_arena_printf(ctx->arena, "%s/%s", v->host_path.value, sub);
 	p = clean_path(ctx->arena, p);
@@ -542,17 +536,11 @@ void check_sa_token(lint_ctx *ctx)
 
 /* ---- resources ------------------------------------------------------------------------------ */
 
-/* A pod-level limit (spec.resources.limits, Kubernetes 1.34 beta) caps all containers
- * together, so one without its own limit can no longer take the whole node. */
-static bool pod_limit(const k8s_pod *pod, const char *resource)
-{
-	const vakt_node *res = vakt_node_get(pod->spec, "resources");
-	return vakt_node_get(vakt_node_get(res, "limits"), resource) != NULL;
-}
 
 void check_memory_limit(lint_ctx *ctx)
 {
-	if (pod_limit(ctx->pod, "memory"))
+	/* a pod-level limit caps all containers together: none can take the whole node */
+	if (ctx->pod->limit_memory)
 		return;
 	FOR_EACH_CONTAINER(ctx->pod, ct) {
 		if (ct->kind != K8S_EPHEMERAL_CONTAINER && !ct->limit_memory)
@@ -564,7 +552,7 @@ void check_memory_limit(lint_ctx *ctx)
 
 void check_cpu_limit(lint_ctx *ctx)
 {
-	if (pod_limit(ctx->pod, "cpu"))
+	if (ctx->pod->limit_cpu)
 		return;
 	FOR_EACH_CONTAINER(ctx->pod, ct) {
 		if (ct->kind != K8S_EPHEMERAL_CONTAINER && !ct->limit_cpu)

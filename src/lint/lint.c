@@ -429,9 +429,8 @@ static void lint_object(run *r, vakt_arena *arena, const char *file, const k8s_o
 		vakt_error_free(e);
 		return;
 	}
-	if (pod.spec == NULL && pod.n_containers == 0 && !vakt_node_get(obj->node, "spec") &&
-	    strcmp(obj->kind, "PodTemplate") != 0)
-		return; /* a kind match without a spec: nothing to check (e.g. a patch fragment) */
+	if (!pod.spec)
+		return; /* no pod spec (a patch fragment, a template-less stub): nothing to check */
 
 	lint_ctx ctx = {
 		.opt = r->opt,
