@@ -1,6 +1,7 @@
 /* cmd_lint.c - `vakt lint`: option parsing and output; the work is in src/lint. */
 #include "cli/cli.h"
 #include "core/report.h"
+#include "core/utf8.h"
 #include "lint/lint.h"
 #include "lint/rules.h"
 
@@ -58,7 +59,6 @@ typedef struct lint_args {
 	int color; /* -1 auto */
 	bool verbose;
 	bool quiet;
-	int exit_code;
 	const char **inputs;
 	size_t ninputs;
 } lint_args;
@@ -131,7 +131,7 @@ static int on_opt(int id, const char *v, void *ud)
 		long n = strtol(v, &end, 10);
 		if (*end || end == v || n < 0 || n > 255)
 			return vakt_usage_error("lint", "--exit-code: expected 0..255, got '%s'", v);
-		a->exit_code = (int)n;
+		a->opt.findings_exit_code = (int)n;
 		return 0;
 	}
 	case O_CONFIG:
@@ -184,10 +184,13 @@ static void on_notice(const char *file, unsigned line, const char *msg, void *ud
 	const lint_args *a = ud;
 	if (a->quiet)
 		return;
+	fputs("vakt: notice: ", stderr);
+	vakt_fputs_printable(stderr, file);
 	if (line)
-		fprintf(stderr, "vakt: notice: %s:%u: %s\n", file, line, msg);
-	else
-		fprintf(stderr, "vakt: notice: %s: %s\n", file, msg);
+		fprintf(stderr, ":%u", line);
+	fputs(": ", stderr);
+	vakt_fputs_printable(stderr, msg);
+	fputc('\n', stderr);
 }
 
 /* "vakt: 1234 files, 2345 objects" redrawn in place on a terminal, erased at the end. */
@@ -203,7 +206,7 @@ static void on_progress(unsigned files, unsigned objects, bool done, void *ud)
 
 int cmd_lint(int argc, char **argv)
 {
-	lint_args a = {.color = -1, .exit_code = VAKT_EXIT_FINDINGS};
+	lint_args a = {.color = -1};
 	vakt_lint_options_init(&a.opt);
 	a.inputs = calloc((size_t)argc + 1, sizeof(char *));
 	if (!a.inputs)
@@ -249,10 +252,16 @@ int cmd_lint(int argc, char **argv)
 		vakt_error_free(e);
 		exit_code = VAKT_EXIT_USAGE;
 	} else {
-		exit_code = sum.exit_code == VAKT_EXIT_FINDINGS ? a.exit_code : sum.exit_code;
+		exit_code = sum.exit_code;
 	}
-	if (out != stdout && fclose(out) != 0) {
-		fprintf(stderr, "vakt lint: error writing %s: %s\n", a.output, strerror(errno));
+	/* a report that could not be written is no report: say so, never exit 0 or 1 */
+	bool write_failed = fflush(out) != 0 || ferror(out);
+	int write_errno = errno;
+	if (out != stdout && fclose(out) != 0 && !write_failed)
+		write_failed = true, write_errno = errno;
+	if (write_failed) {
+		fprintf(stderr, "vakt lint: error writing the report to %s: %s\n",
+			a.output ? a.output : "standard output", strerror(write_errno));
 		exit_code = VAKT_EXIT_INPUT;
 	}
 	free(a.inputs);

@@ -6,6 +6,7 @@
  * at or above it; 2 usage error; 3 an input could not be read or parsed (3 wins over 1).
  */
 #include "cli/cli.h"
+#include "core/utf8.h"
 #include "lint/lint.h"
 
 #include <stdlib.h>
@@ -64,7 +65,9 @@ static int cmd_help(int argc, char **argv)
 void cli_print_error(const vakt_error *e)
 {
 	char *s = vakt_error_format(e);
-	fprintf(stderr, "vakt: error: %s\n", s);
+	fputs("vakt: error: ", stderr);
+	vakt_fputs_printable(stderr, s); /* file names and values come from the input */
+	fputc('\n', stderr);
 	free(s);
 }
 

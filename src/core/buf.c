@@ -93,6 +93,19 @@ int vakt_buf_printf(vakt_buf *b, const char *fmt, ...)
 	return r;
 }
 
+const char *vakt_size_str(size_t n, char *buf, size_t len)
+{
+	if (n >= ((size_t)1 << 30) && n % ((size_t)1 << 30) == 0)
+		snprintf(buf, len, "%zu GiB", n >> 30);
+	else if (n >= ((size_t)1 << 20) && n % ((size_t)1 << 20) == 0)
+		snprintf(buf, len, "%zu MiB", n >> 20);
+	else if (n >= 1024 && n % 1024 == 0)
+		snprintf(buf, len, "%zu KiB", n >> 10);
+	else
+		snprintf(buf, len, "%zu bytes", n);
+	return buf;
+}
+
 char *vakt_buf_steal(vakt_buf *b)
 {
 	char *p = b->data ? b->data : xstrdup("");

@@ -37,6 +37,9 @@ static inline const char *vakt_buf_str(const vakt_buf *b)
 	return b->data ? b->data : "";
 }
 
+/* "256 MiB", "64 KiB", "1000 bytes": a size for messages, into buf. */
+const char *vakt_size_str(size_t n, char *buf, size_t len);
+
 static inline void vakt_buf_freep(vakt_buf *b)
 {
 	vakt_buf_free(b);

@@ -6,6 +6,7 @@
  * C stack, and our depth limit stops it early.
  */
 #include "core/doc.h"
+#include "core/buf.h"
 #include "core/cleanup.h"
 #include "core/xalloc.h"
 
@@ -29,13 +30,15 @@ const vakt_doc_limits vakt_doc_default_limits = {
 
 typedef struct frame {
 	vakt_node *node;
-	size_t first; /* index in children where this collection's items start */
-	char *anchor; /* malloc'd, or NULL */
+	size_t first;     /* index in children where this collection's items start */
+	char *anchor;     /* malloc'd, or NULL */
+	uint64_t dec_open; /* decode count before this collection (see "aliasing" below) */
 } frame;
 
 typedef struct anchor_ent {
 	const char *name; /* arena */
 	vakt_node *node;
+	uint64_t dec; /* how many nodes decoding the anchored node costs, aliases expanded */
 } anchor_ent;
 
 enum stop_reason { STOP_NONE, STOP_FILE_LIMIT, STOP_DOC_LIMIT, STOP_IO };
@@ -47,10 +50,15 @@ struct vakt_doc_stream {
 
 	int fd;
 	const unsigned char *mem;
-	size_t mem_len;
+	size_t mem_len, mem_off;
+
+	/* JSON input: surrogate-pair escapes are rewritten as they stream past */
+	bool sniffed, json;
+	unsigned char carry[16];
+	size_t ncarry;
 
 	size_t fed;       /* bytes given to libyaml */
-	size_t doc_start; /* parser mark index when the current document began */
+	size_t doc_start; /* bytes fed when the current document began */
 	enum stop_reason stop;
 	int io_errno;
 	bool finished;
@@ -60,7 +68,7 @@ struct vakt_doc_stream {
 	size_t hist_len;
 	size_t hist_off;   /* stream offset of hist[0] */
 	size_t hist_lines; /* newlines before hist[0] */
-	size_t hist_col0;  /* bytes since the last newline before hist[0] */
+	size_t hist_col0;  /* characters since the last newline before hist[0] */
 
 	vakt_arena arena;
 	vakt_doc doc;
@@ -71,6 +79,9 @@ struct vakt_doc_stream {
 	size_t nframes, frames_cap;
 	anchor_ent *anchors; /* open-addressing table */
 	size_t anchors_cap, nanchors;
+
+	/* go-yaml's decode and alias counters for the current document (see "aliasing") */
+	uint64_t dec, ali;
 };
 
 /* ---- input ----------------------------------------------------------------------------- */
@@ -86,8 +97,8 @@ static void hist_push(vakt_doc_stream *s, const unsigned char *p, size_t n)
 				if (*q == '\n') {
 					s->hist_lines++;
 					s->hist_col0 = 0;
-				} else {
-					s->hist_col0++;
+				} else if ((*q & 0xc0) != 0x80) {
+					s->hist_col0++; /* columns count characters, not bytes */
 				}
 			}
 			q = p;
@@ -104,7 +115,7 @@ static void hist_push(vakt_doc_stream *s, const unsigned char *p, size_t n)
 			if (s->hist[i] == '\n') {
 				s->hist_lines++;
 				s->hist_col0 = 0;
-			} else {
+			} else if ((s->hist[i] & 0xc0) != 0x80) {
 				s->hist_col0++;
 			}
 		}
@@ -126,13 +137,105 @@ static bool hist_locate(const vakt_doc_stream *s, size_t off, unsigned *line, un
 		if (s->hist[i] == '\n') {
 			l++;
 			c = 0;
-		} else {
+		} else if ((s->hist[i] & 0xc0) != 0x80) {
 			c++;
 		}
 	}
 	*line = (unsigned)(l + 1 > UINT_MAX ? UINT_MAX : l + 1);
 	*col = (unsigned)(c + 1 > UINT_MAX ? UINT_MAX : c + 1);
 	return true;
+}
+
+/* Read up to n raw bytes of the input into dst; the count, 0 at EOF, -1 on error. */
+static ssize_t raw_read(vakt_doc_stream *s, unsigned char *dst, size_t n)
+{
+	if (s->mem) {
+		size_t left = s->mem_len - s->mem_off;
+		if (n > left)
+			n = left;
+		memcpy(dst, s->mem + s->mem_off, n);
+		s->mem_off += n;
+		return (ssize_t)n;
+	}
+	for (;;) {
+		ssize_t r = read(s->fd, dst, n);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			s->io_errno = errno;
+		return r;
+	}
+}
+
+static int hexval(unsigned char c)
+{
+	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
+	       : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
+/* The code unit of "\uXXXX" at p (6 bytes), or -1. */
+static long u_escape(const unsigned char *p)
+{
+	if (p[0] != '\\' || p[1] != 'u')
+		return -1;
+	long v = 0;
+	for (int i = 2; i < 6; i++) {
+		int h = hexval(p[i]);
+		if (h < 0)
+			return -1;
+		v = v * 16 + h;
+	}
+	return v;
+}
+
+/* JSON writes a character above U+FFFF as a surrogate pair of \u escapes
+ * ("\ud83d\ude80"), which libyaml refuses. Rewrite buf[0..n) in place: a pair becomes
+ * YAML's "\U0001F680" and a lone surrogate "\uFFFD", as Go's decoder reads it. Escapes
+ * are recognised from their backslash, so "\\u..." (an escaped backslash) is left alone.
+ * A tail that may be an unfinished escape is moved to the carry unless at_eof. Returns
+ * the new length. The result is never longer than the input. */
+static size_t json_fix_surrogates(vakt_doc_stream *s, unsigned char *buf, size_t n, bool at_eof)
+{
+	size_t r = 0, w = 0;
+	while (r < n) {
+		if (buf[r] != '\\') {
+			buf[w++] = buf[r++];
+			continue;
+		}
+		size_t need = r + 1 < n && buf[r + 1] == 'u' ? 6 : 2;
+		if (r + need > n && !at_eof)
+			break; /* finish it with the next read */
+		long hi = r + 6 <= n ? u_escape(buf + r) : -1;
+		if (hi >= 0xd800 && hi <= 0xdbff) {
+			if (r + 12 > n && !at_eof)
+				break;
+			long lo = r + 12 <= n ? u_escape(buf + r + 6) : -1;
+			char tmp[16];
+			if (lo >= 0xdc00 && lo <= 0xdfff) {
+				unsigned long cp = 0x10000 + (((unsigned long)hi - 0xd800) << 10) +
+						   ((unsigned long)lo - 0xdc00);
+				snprintf(tmp, sizeof(tmp), "\\U%08lX", cp);
+				memcpy(buf + w, tmp, 10);
+				w += 10, r += 12;
+			} else {
+				memcpy(buf + w, "\\uFFFD", 6);
+				w += 6, r += 6;
+			}
+			continue;
+		}
+		if (hi >= 0xdc00 && hi <= 0xdfff) {
+			memcpy(buf + w, "\\uFFFD", 6);
+			w += 6, r += 6;
+			continue;
+		}
+		/* any other escape: copy the backslash and the escaped character together */
+		size_t k = r + 2 <= n ? 2 : n - r;
+		memmove(buf + w, buf + r, k);
+		w += k, r += k;
+	}
+	s->ncarry = n - r;
+	memcpy(s->carry, buf + r, s->ncarry);
+	return w;
 }
 
 /* libyaml read handler: 1 with *size_read = 0 at EOF, 0 to fail the parse. The limits
@@ -155,23 +258,33 @@ static int read_handler(void *data, unsigned char *buffer, size_t size, size_t *
 	if (size > READ_CHUNK)
 		size = READ_CHUNK;
 
-	size_t n = 0;
-	if (s->mem) {
-		n = s->mem_len - s->fed < size ? s->mem_len - s->fed : size;
-		memcpy(buffer, s->mem + s->fed, n);
-	} else {
-		for (;;) {
-			ssize_t r = read(s->fd, buffer, size);
-			if (r < 0 && errno == EINTR)
-				continue;
-			if (r < 0) {
-				s->io_errno = errno;
-				s->stop = STOP_IO;
-				return 0;
-			}
-			n = (size_t)r;
-			break;
+	size_t n;
+	for (;;) {
+		/* an escape held back from the last read comes first */
+		memcpy(buffer, s->carry, s->ncarry);
+		size_t have = s->ncarry;
+		s->ncarry = 0;
+		ssize_t got = raw_read(s, buffer + have, size - have);
+		if (got < 0) {
+			s->stop = STOP_IO;
+			return 0;
 		}
+		n = have + (size_t)got;
+		if (!s->sniffed && n) {
+			/* JSON by name, or by a leading '{' or '[' (flow YAML reads the same) */
+			size_t k = 0;
+			while (k < n && strchr(" \t\r\n", buffer[k]))
+				k++;
+			size_t nl = strlen(s->name);
+			s->json = (nl > 5 && strcmp(s->name + nl - 5, ".json") == 0) ||
+				  (k < n && (buffer[k] == '{' || buffer[k] == '['));
+			s->sniffed = true;
+		}
+		if (!s->json)
+			break;
+		n = json_fix_surrogates(s, buffer, n, got == 0);
+		if (n || got == 0)
+			break; /* else only a partial escape so far: read on */
 	}
 	hist_push(s, buffer, n);
 	s->fed += n;
@@ -235,14 +348,21 @@ static uint64_t hash_str(const char *p)
 	return h;
 }
 
+/* Forget all anchors. The cost follows what the document used, not the largest table
+ * ever needed: a big table left by an earlier document is freed, not cleared. */
 static void anchors_clear(vakt_doc_stream *s)
 {
-	if (s->nanchors)
+	if (s->anchors_cap > 4 * s->nanchors + 64) {
+		free(s->anchors);
+		s->anchors = NULL;
+		s->anchors_cap = 0;
+	} else if (s->nanchors) {
 		memset(s->anchors, 0, s->anchors_cap * sizeof(*s->anchors));
+	}
 	s->nanchors = 0;
 }
 
-static void anchor_put(vakt_doc_stream *s, const char *name, vakt_node *node);
+static void anchor_put(vakt_doc_stream *s, const char *name, vakt_node *node, uint64_t dec);
 
 static void anchors_grow(vakt_doc_stream *s)
 {
@@ -253,12 +373,12 @@ static void anchors_grow(vakt_doc_stream *s)
 	s->nanchors = 0;
 	for (size_t i = 0; i < oldcap; i++)
 		if (old[i].name)
-			anchor_put(s, old[i].name, old[i].node);
+			anchor_put(s, old[i].name, old[i].node, old[i].dec);
 	free(old);
 }
 
 /* Register (or redefine, as YAML allows) an anchor. name must live in the arena. */
-static void anchor_put(vakt_doc_stream *s, const char *name, vakt_node *node)
+static void anchor_put(vakt_doc_stream *s, const char *name, vakt_node *node, uint64_t dec)
 {
 	if ((s->nanchors + 1) * 2 > s->anchors_cap)
 		anchors_grow(s);
@@ -267,24 +387,26 @@ static void anchor_put(vakt_doc_stream *s, const char *name, vakt_node *node)
 		if (!s->anchors[i].name) {
 			s->anchors[i].name = name;
 			s->anchors[i].node = node;
+			s->anchors[i].dec = dec;
 			s->nanchors++;
 			return;
 		}
 		if (strcmp(s->anchors[i].name, name) == 0) {
 			s->anchors[i].node = node;
+			s->anchors[i].dec = dec;
 			return;
 		}
 	}
 }
 
-static vakt_node *anchor_get(const vakt_doc_stream *s, const char *name)
+static const anchor_ent *anchor_get(const vakt_doc_stream *s, const char *name)
 {
 	if (!s->anchors_cap)
 		return NULL;
 	size_t mask = s->anchors_cap - 1;
 	for (size_t i = hash_str(name) & mask; s->anchors[i].name; i = (i + 1) & mask)
 		if (strcmp(s->anchors[i].name, name) == 0)
-			return s->anchors[i].node;
+			return &s->anchors[i];
 	return NULL;
 }
 
@@ -293,15 +415,16 @@ static vakt_node *anchor_get(const vakt_doc_stream *s, const char *name)
 static int parse_error(vakt_doc_stream *s, vakt_error **err)
 {
 	yaml_parser_t *p = &s->parser;
+	char size[32];
 	switch (s->stop) {
 	case STOP_FILE_LIMIT:
 		return vakt_error_set_at(err, VAKT_E_LIMIT, s->name, 0, 0,
-					 "file is larger than the %zu MiB limit",
-					 s->lim.max_file_bytes >> 20);
+					 "file is larger than the %s limit",
+					 vakt_size_str(s->lim.max_file_bytes, size, sizeof(size)));
 	case STOP_DOC_LIMIT:
 		return vakt_error_set_at(err, VAKT_E_LIMIT, s->name, s->doc.line, 0,
-					 "document is larger than the %zu MiB limit",
-					 s->lim.max_doc_bytes >> 20);
+					 "document is larger than the %s limit",
+					 vakt_size_str(s->lim.max_doc_bytes, size, sizeof(size)));
 	case STOP_IO:
 		return vakt_error_set_at(err, VAKT_E_IO, s->name, 0, 0, "read error: %s",
 					 strerror(s->io_errno));
@@ -357,6 +480,68 @@ static int count_node(vakt_doc_stream *s, const yaml_mark_t *m, vakt_error **err
 	return 0;
 }
 
+/* ---- aliasing, as Kubernetes' YAML decoder limits it ------------------------------------
+ * sigs.k8s.io/yaml decodes with go-yaml v2, which counts every node it decodes (an alias
+ * decodes its anchor's whole subtree again) and rejects a document as "excessive
+ * aliasing" when the share of nodes decoded through aliases passes a ratio that falls from
+ * 0.99 to 0.10 between 400,000 and 4,000,000 decoded nodes. vakt keeps the same two
+ * counters while it parses (an alias costs O(1): its anchor's decode count is known) and
+ * rejects the same documents, so nothing it accepts expands past about two million
+ * nodes, and nothing Kubernetes accepts is refused. The counters follow go-yaml's rules:
+ * a merge key `<<` is not decoded itself, nor is the sequence after it. */
+
+static uint64_t sat_add(uint64_t a, uint64_t b)
+{
+	uint64_t r;
+	return __builtin_add_overflow(a, b, &r) || r > ((uint64_t)1 << 62) ? (uint64_t)1 << 62 : r;
+}
+
+/* go-yaml v2's allowedAliasRatio() and its test in decoder.unmarshal(). */
+static bool excessive_aliasing(uint64_t dec, uint64_t ali)
+{
+	if (ali <= 100 || dec <= 1000)
+		return false;
+	double allowed = dec <= 400000    ? 0.99
+			 : dec >= 4000000 ? 0.10
+					  : 0.99 - 0.89 * ((double)(dec - 400000) / 3600000.0);
+	return (double)ali / (double)dec > allowed;
+}
+
+static int aliasing_error(vakt_doc_stream *s, const yaml_mark_t *m, vakt_error **err)
+{
+	return vakt_error_set_at(err, VAKT_E_LIMIT, s->name, (unsigned)m->line + 1,
+				 (unsigned)m->column + 1,
+				 "document contains excessive aliasing (Kubernetes' YAML decoder "
+				 "rejects it too)");
+}
+
+/* One more node decoded outside any alias. */
+static int decode_one(vakt_doc_stream *s, const yaml_mark_t *m, vakt_error **err)
+{
+	s->dec = sat_add(s->dec, 1);
+	return excessive_aliasing(s->dec, s->ali) ? aliasing_error(s, m, err) : 0;
+}
+
+/* Is the next child of the open collection the value of a merge key `<<`? */
+static bool at_merge_value(const vakt_doc_stream *s)
+{
+	if (!s->nframes)
+		return false;
+	const frame *f = &s->frames[s->nframes - 1];
+	size_t pos = s->nchildren - f->first;
+	return f->node->type == VAKT_NODE_MAP && pos % 2 == 1 &&
+	       vakt_node_is_merge_key(s->children[s->nchildren - 1]);
+}
+
+/* Is the next child of the open collection a key (which `<<` may be)? */
+static bool at_map_key(const vakt_doc_stream *s)
+{
+	if (!s->nframes)
+		return false;
+	const frame *f = &s->frames[s->nframes - 1];
+	return f->node->type == VAKT_NODE_MAP && (s->nchildren - f->first) % 2 == 0;
+}
+
 /* A finished node goes to its parent collection, or becomes the root. */
 static void attach(vakt_doc_stream *s, vakt_node *n)
 {
@@ -371,10 +556,11 @@ static void attach(vakt_doc_stream *s, vakt_node *n)
 	s->children[s->nchildren++] = n;
 }
 
-static void register_anchor(vakt_doc_stream *s, const yaml_char_t *anchor, vakt_node *n)
+static void register_anchor(vakt_doc_stream *s, const yaml_char_t *anchor, vakt_node *n,
+			    uint64_t dec)
 {
 	if (anchor)
-		anchor_put(s, vakt_arena_strdup(&s->arena, (const char *)anchor), n);
+		anchor_put(s, vakt_arena_strdup(&s->arena, (const char *)anchor), n, dec);
 }
 
 static int open_collection(vakt_doc_stream *s, yaml_event_t *e, vakt_node_type type,
@@ -391,6 +577,10 @@ static int open_collection(vakt_doc_stream *s, yaml_event_t *e, vakt_node_type t
 	int r = count_node(s, &e->start_mark, err);
 	if (r < 0)
 		return r;
+	uint64_t dec_open = s->dec;
+	/* go-yaml merges a sequence after `<<` item by item, never decoding the sequence */
+	if (!(type == VAKT_NODE_SEQ && at_merge_value(s)) && (r = decode_one(s, &e->start_mark, err)) < 0)
+		return r;
 	if (s->nframes == s->frames_cap) {
 		s->frames_cap = s->frames_cap ? s->frames_cap * 2 : 32;
 		s->frames = xreallocarray(s->frames, s->frames_cap, sizeof(*s->frames));
@@ -399,10 +589,32 @@ static int open_collection(vakt_doc_stream *s, yaml_event_t *e, vakt_node_type t
 	f->node = new_node(s, type, &e->start_mark, tag);
 	f->first = s->nchildren;
 	f->anchor = anchor ? xstrdup((const char *)anchor) : NULL;
+	f->dec_open = dec_open;
 	return 0;
 }
 
-static void close_collection(vakt_doc_stream *s)
+/* go-yaml fails a whole document whose `<<` does not name a mapping or a list of them. */
+static int check_merges(vakt_doc_stream *s, const vakt_node *map, vakt_error **err)
+{
+	for (size_t i = 0; i < map->map.n; i++) {
+		const vakt_pair *p = &map->map.pairs[i];
+		if (!vakt_node_is_merge_key(p->key))
+			continue;
+		const vakt_node *v = p->value;
+		bool ok = v->type == VAKT_NODE_MAP;
+		if (v->type == VAKT_NODE_SEQ) {
+			ok = true;
+			for (size_t j = 0; j < v->seq.n; j++)
+				ok &= v->seq.items[j]->type == VAKT_NODE_MAP;
+		}
+		if (!ok)
+			return vakt_error_set_at(err, VAKT_E_INVALID, s->name, p->key->line, p->key->col,
+						 "a merge key (<<) needs a mapping or a list of mappings");
+	}
+	return 0;
+}
+
+static int close_collection(vakt_doc_stream *s, vakt_error **err)
 {
 	frame *f = &s->frames[--s->nframes];
 	vakt_node *n = f->node;
@@ -423,12 +635,15 @@ static void close_collection(vakt_doc_stream *s)
 			memcpy(n->seq.items, items, count * sizeof(vakt_node *));
 	}
 	s->nchildren = f->first;
-	if (f->anchor) {
-		register_anchor(s, (const yaml_char_t *)f->anchor, n);
-		free(f->anchor);
-		f->anchor = NULL;
-	}
-	attach(s, n);
+	char *anchor = f->anchor;
+	f->anchor = NULL;
+	int r = n->type == VAKT_NODE_MAP ? check_merges(s, n, err) : 0;
+	if (r >= 0 && anchor)
+		register_anchor(s, (const yaml_char_t *)anchor, n, s->dec - f->dec_open);
+	free(anchor);
+	if (r >= 0)
+		attach(s, n);
+	return r;
 }
 
 static void reset_document(vakt_doc_stream *s)
@@ -443,6 +658,8 @@ static void reset_document(vakt_doc_stream *s)
 	bool had = s->doc.line != 0;
 	memset(&s->doc, 0, sizeof(s->doc));
 	s->doc.index = had ? index + 1 : 0;
+	s->dec = 1; /* go-yaml decodes the document node itself */
+	s->ali = 0;
 }
 
 /* Handle one event; 1 when a document is complete, 2 at stream end, 0 to go on. */
@@ -457,7 +674,7 @@ static int handle_event(vakt_doc_stream *s, yaml_event_t *e, vakt_error **err)
 		return 2;
 	case YAML_DOCUMENT_START_EVENT:
 		s->doc.line = (unsigned)e->start_mark.line + 1;
-		s->doc_start = s->parser.mark.index;
+		s->doc_start = s->fed;
 		return 0;
 	case YAML_DOCUMENT_END_EVENT:
 		return 1;
@@ -467,8 +684,7 @@ static int handle_event(vakt_doc_stream *s, yaml_event_t *e, vakt_error **err)
 		return open_collection(s, e, VAKT_NODE_SEQ, err);
 	case YAML_MAPPING_END_EVENT:
 	case YAML_SEQUENCE_END_EVENT:
-		close_collection(s);
-		return 0;
+		return close_collection(s, err);
 	case YAML_SCALAR_EVENT: {
 		r = count_node(s, &e->start_mark, err);
 		if (r < 0)
@@ -479,7 +695,11 @@ static int handle_event(vakt_doc_stream *s, yaml_event_t *e, vakt_error **err)
 		n->scalar.len = e->data.scalar.length;
 		n->scalar.str = vakt_arena_strndup(&s->arena, (const char *)e->data.scalar.value,
 						   e->data.scalar.length);
-		register_anchor(s, e->data.scalar.anchor, n);
+		/* go-yaml does not decode a merge key itself */
+		if (!(at_map_key(s) && vakt_node_is_merge_key(n)) &&
+		    (r = decode_one(s, &e->start_mark, err)) < 0)
+			return r;
+		register_anchor(s, e->data.scalar.anchor, n, 1);
 		attach(s, n);
 		return 0;
 	}
@@ -487,15 +707,24 @@ static int handle_event(vakt_doc_stream *s, yaml_event_t *e, vakt_error **err)
 		r = count_node(s, &e->start_mark, err);
 		if (r < 0)
 			return r;
-		vakt_node *target = anchor_get(s, (const char *)e->data.alias.anchor);
-		if (!target)
+		const anchor_ent *a = anchor_get(s, (const char *)e->data.alias.anchor);
+		if (!a)
 			return vakt_error_set_at(err, VAKT_E_PARSE, s->name,
 						 (unsigned)e->start_mark.line + 1,
 						 (unsigned)e->start_mark.column + 1,
 						 "alias *%s refers to no complete anchor before it",
 						 (const char *)e->data.alias.anchor);
+		/* the alias node, then its anchor's subtree again, every node of it through the
+		 * alias; within an expansion the ratio only grows, so checking at its end is
+		 * checking at every node */
+		if ((r = decode_one(s, &e->start_mark, err)) < 0)
+			return r;
+		s->dec = sat_add(s->dec, a->dec);
+		s->ali = sat_add(s->ali, a->dec);
+		if (excessive_aliasing(s->dec, s->ali))
+			return aliasing_error(s, &e->start_mark, err);
 		/* not expanded: a second reference to the same node */
-		attach(s, target);
+		attach(s, a->node);
 		return 0;
 	}
 	default:
@@ -590,39 +819,34 @@ bool vakt_node_is_merge_key(const vakt_node *k)
 	       (k->tag ? tag_is(k, "merge") : k->style == VAKT_SCALAR_PLAIN);
 }
 
-/* Merge chains are bounded: each merged mapping is an earlier anchor, so chains end,
- * but a long chain must not cost unbounded time. */
+/* Merge chains are bounded: each merged mapping is an earlier anchor, so chains end, and
+ * the aliasing limit bounds what they can expand to; the depth cap is a second fence. */
 #define MERGE_DEPTH_MAX 16
 
+/* A key's pair as Kubernetes' decoder (go-yaml v2, into a map) settles it: pairs apply in
+ * document order and a later one overwrites an earlier one, so the last pair that sets the
+ * key wins, whether it is the key itself or a `<<` merge that brings it. A merged list
+ * applies its mappings last to first, so there the earliest mapping wins. */
 static vakt_pair *lookup(const vakt_node *map, const char *key, size_t keylen, unsigned depth)
 {
-	if (!map || map->type != VAKT_NODE_MAP)
+	if (!map || map->type != VAKT_NODE_MAP || depth > MERGE_DEPTH_MAX)
 		return NULL;
-	vakt_pair *found = NULL;
-	bool has_merge = false;
-	for (size_t i = 0; i < map->map.n; i++) {
+	for (size_t i = map->map.n; i-- > 0;) {
 		vakt_pair *p = &map->map.pairs[i];
 		if (key_equals(p->key, key, keylen))
-			found = p; /* the last one wins, as in Kubernetes' decoder */
-		else if (vakt_node_is_merge_key(p->key))
-			has_merge = true;
-	}
-	if (found || !has_merge || depth >= MERGE_DEPTH_MAX)
-		return found;
-	/* YAML merge keys: explicit keys win (above); among merged maps, the first wins */
-	for (size_t i = 0; i < map->map.n; i++) {
-		vakt_pair *p = &map->map.pairs[i];
+			return p;
 		if (!vakt_node_is_merge_key(p->key))
 			continue;
 		const vakt_node *v = p->value;
+		vakt_pair *found = NULL;
 		if (v->type == VAKT_NODE_MAP) {
-			if ((found = lookup(v, key, keylen, depth + 1)))
-				return found;
+			found = lookup(v, key, keylen, depth + 1);
 		} else if (v->type == VAKT_NODE_SEQ) {
-			for (size_t j = 0; j < v->seq.n; j++)
-				if ((found = lookup(v->seq.items[j], key, keylen, depth + 1)))
-					return found;
+			for (size_t j = 0; j < v->seq.n && !found; j++)
+				found = lookup(v->seq.items[j], key, keylen, depth + 1);
 		}
+		if (found)
+			return found;
 	}
 	return NULL;
 }
@@ -645,44 +869,45 @@ vakt_node *vakt_node_get(const vakt_node *map, const char *key)
 typedef struct rank_entry {
 	const vakt_node *key;
 	const vakt_node *value;
-	size_t block; /* which map visit: lower wins (explicit keys, then merges in order) */
-	size_t order; /* position in its map: the last occurrence wins */
+	size_t seq; /* when go-yaml assigns it: the highest wins */
 } rank_entry;
 
 typedef struct entry_vec {
 	rank_entry *v;
 	size_t n, cap;
-	size_t blocks;
+	size_t seq;
 	size_t budget;
 } entry_vec;
 
-/* Depth first, as lookup() decides: a map's own keys, then each merged map in order. */
+/* Replay go-yaml's assignments into a map (see lookup()): pairs in order, a merged map's
+ * own assignments where its `<<` stands, a merged list last to first. Each pair visited
+ * costs one unit of budget. */
 static void collect_entries(const vakt_node *map, unsigned depth, entry_vec *ev)
 {
 	if (!map || map->type != VAKT_NODE_MAP || depth > MERGE_DEPTH_MAX)
 		return;
-	size_t block = ev->blocks++;
-	for (size_t i = 0; i < map->map.n && ev->budget; i++, ev->budget--) {
+	for (size_t i = 0; i < map->map.n; i++) {
+		if (ev->budget == 0)
+			return;
+		ev->budget--;
 		const vakt_pair *p = &map->map.pairs[i];
-		if (vakt_node_is_merge_key(p->key) || p->key->type != VAKT_NODE_SCALAR)
+		if (vakt_node_is_merge_key(p->key)) {
+			const vakt_node *v = p->value;
+			if (v->type == VAKT_NODE_SEQ) {
+				for (size_t j = v->seq.n; j-- > 0;)
+					collect_entries(v->seq.items[j], depth + 1, ev);
+			} else {
+				collect_entries(v, depth + 1, ev);
+			}
+			continue;
+		}
+		if (p->key->type != VAKT_NODE_SCALAR)
 			continue;
 		if (ev->n == ev->cap) {
 			ev->cap = ev->cap ? ev->cap * 2 : 32;
 			ev->v = xreallocarray(ev->v, ev->cap, sizeof(*ev->v));
 		}
-		ev->v[ev->n++] = (rank_entry){p->key, p->value, block, i};
-	}
-	for (size_t i = 0; i < map->map.n && ev->budget; i++) {
-		const vakt_pair *p = &map->map.pairs[i];
-		if (!vakt_node_is_merge_key(p->key))
-			continue;
-		const vakt_node *v = p->value;
-		if (v->type == VAKT_NODE_SEQ) {
-			for (size_t j = 0; j < v->seq.n && ev->budget; j++, ev->budget--)
-				collect_entries(v->seq.items[j], depth + 1, ev);
-		} else {
-			collect_entries(v, depth + 1, ev);
-		}
+		ev->v[ev->n++] = (rank_entry){p->key, p->value, ev->seq++};
 	}
 }
 
@@ -695,10 +920,8 @@ static int cmp_rank_entry(const void *a, const void *b)
 		return c;
 	if (lx != ly)
 		return lx < ly ? -1 : 1;
-	if (x->block != y->block)
-		return x->block < y->block ? -1 : 1;
-	/* same map: the last occurrence wins, so it sorts first */
-	return x->order > y->order ? -1 : x->order < y->order ? 1 : 0;
+	/* the last assignment wins, so it sorts first */
+	return x->seq > y->seq ? -1 : x->seq < y->seq ? 1 : 0;
 }
 
 bool vakt_node_map_entries(const vakt_node *map, size_t budget, vakt_map_entry **ret,
@@ -714,7 +937,7 @@ bool vakt_node_map_entries(const vakt_node *map, size_t budget, vakt_map_entry *
 		if (n && out[n - 1].key->scalar.len == ev.v[i].key->scalar.len &&
 		    memcmp(out[n - 1].key->scalar.str, ev.v[i].key->scalar.str,
 			   ev.v[i].key->scalar.len) == 0)
-			continue; /* a losing duplicate */
+			continue; /* overwritten by a later assignment */
 		out[n].key = ev.v[i].key;
 		out[n++].value = ev.v[i].value;
 	}

@@ -53,8 +53,12 @@ int vakt_read_all(int fd, const char *display, size_t max, char **ret, size_t *r
 		if (n == 0)
 			break;
 		if (vakt_buf_append(&b, chunk, (size_t)n) < 0)
+		{
+			char lim[32];
 			return vakt_error_set_at(err, VAKT_E_LIMIT, display, 0, 0,
-						 "input is larger than the %zu MiB limit", max >> 20);
+						 "input is larger than the %s limit",
+						 vakt_size_str(max, lim, sizeof(lim)));
+		}
 	}
 	*ret_len = b.len;
 	*ret = vakt_buf_steal(&b);
@@ -158,7 +162,8 @@ static int walk_dir(walk_ctx *c, int fd, const char *path, const char *chart, in
 		}
 		names[n++] = xstrdup(de->d_name);
 	}
-	qsort(names, n, sizeof(*names), cmp_names);
+	if (n)
+		qsort(names, n, sizeof(*names), cmp_names);
 
 	int r = 0;
 	for (size_t i = 0; i < n && r >= 0; i++) {
@@ -168,8 +173,16 @@ static int walk_dir(walk_ctx *c, int fd, const char *path, const char *chart, in
 		if (fstatat(dirfd(d), names[i], &st, AT_SYMLINK_NOFOLLOW) < 0)
 			continue;
 		if (S_ISDIR(st.st_mode)) {
-			if (depth + 1 >= WALK_DEPTH_MAX)
+			if (depth + 1 >= WALK_DEPTH_MAX) {
+				vakt_error *e = NULL;
+				vakt_error_set_at(&e, VAKT_E_LIMIT, child, 0, 0,
+						  "directory nested deeper than %d levels: not read",
+						  WALK_DEPTH_MAX);
+				if (c->on_error)
+					c->on_error(e, c->userdata);
+				vakt_error_free(e);
 				continue;
+			}
 			int sub = openat(dirfd(d), names[i],
 					 O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 			if (sub < 0) {

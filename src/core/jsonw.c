@@ -1,5 +1,6 @@
 /* jsonw.c - see jsonw.h. */
 #include "core/jsonw.h"
+#include "core/utf8.h"
 
 #include <inttypes.h>
 #include <string.h>
@@ -62,68 +63,38 @@ void jsonw_obj_end(jsonw *w) { jw_close(w, '}'); }
 void jsonw_arr_begin(jsonw *w) { jw_open(w, '['); }
 void jsonw_arr_end(jsonw *w) { jw_close(w, ']'); }
 
-/* Length of a valid UTF-8 sequence at p, or 0. */
-static int utf8_len(const unsigned char *p)
-{
-	if (p[0] < 0x80)
-		return 1;
-	if (p[0] >= 0xc2 && p[0] <= 0xdf)
-		return (p[1] & 0xc0) == 0x80 ? 2 : 0;
-	if (p[0] >= 0xe0 && p[0] <= 0xef) {
-		if ((p[1] & 0xc0) != 0x80 || (p[2] & 0xc0) != 0x80)
-			return 0;
-		if (p[0] == 0xe0 && p[1] < 0xa0)
-			return 0;
-		if (p[0] == 0xed && p[1] > 0x9f)
-			return 0; /* surrogates */
-		return 3;
-	}
-	if (p[0] >= 0xf0 && p[0] <= 0xf4) {
-		if ((p[1] & 0xc0) != 0x80 || (p[2] & 0xc0) != 0x80 || (p[3] & 0xc0) != 0x80)
-			return 0;
-		if (p[0] == 0xf0 && p[1] < 0x90)
-			return 0;
-		if (p[0] == 0xf4 && p[1] > 0x8f)
-			return 0;
-		return 4;
-	}
-	return 0;
-}
-
 void jsonw_escape(FILE *out, const char *s)
 {
-	const unsigned char *p = (const unsigned char *)s;
-	while (*p) {
+	const unsigned char *p = (const unsigned char *)s, *end = p + strlen(s);
+	while (p < end) {
 		/* write runs of characters that need no escaping in one call: the common case */
 		const unsigned char *run = p;
-		while (*p >= 0x20 && *p < 0x7f && *p != '"' && *p != '\\')
+		while (p < end && *p >= 0x20 && *p < 0x7f && *p != '"' && *p != '\\')
 			p++;
 		if (p > run)
 			fwrite(run, 1, (size_t)(p - run), out);
-		unsigned char c = *p;
-		if (!c)
+		if (p == end)
 			break;
-		switch (c) {
-		case '"': fputs("\\\"", out); p++; continue;
-		case '\\': fputs("\\\\", out); p++; continue;
-		case '\n': fputs("\\n", out); p++; continue;
-		case '\r': fputs("\\r", out); p++; continue;
-		case '\t': fputs("\\t", out); p++; continue;
-		default: break;
-		}
-		if (c < 0x20 || c == 0x7f) {
+		unsigned char c = *p;
+		const char *esc = c == '"' ? "\\\"" : c == '\\' ? "\\\\" : c == '\n' ? "\\n"
+				: c == '\r' ? "\\r" : c == '\t' ? "\\t" : NULL;
+		if (esc) {
+			fputs(esc, out);
+			p++;
+		} else if (c < 0x20 || c == 0x7f) {
 			fprintf(out, "\\u%04x", c);
 			p++;
-			continue;
+		} else {
+			uint32_t cp;
+			size_t n = vakt_utf8_decode(p, (size_t)(end - p), &cp);
+			if (n == 0) {
+				fputs("\xef\xbf\xbd", out); /* invalid UTF-8: U+FFFD */
+				n = 1;
+			} else {
+				fwrite(p, 1, n, out);
+			}
+			p += n;
 		}
-		int n = utf8_len(p);
-		if (n == 0) {
-			fputs("\xef\xbf\xbd", out); /* U+FFFD */
-			p++;
-			continue;
-		}
-		fwrite(p, 1, (size_t)n, out);
-		p += n;
 	}
 }
 

@@ -7,6 +7,7 @@
  */
 #include "core/buf.h"
 #include "core/report.h"
+#include "core/utf8.h"
 #include "core/xalloc.h"
 
 #include <stdint.h>
@@ -21,24 +22,36 @@ typedef struct junit_priv {
 	unsigned tests, failures, errors, skipped, part;
 } junit_priv;
 
-/* XML-escape s into b; control characters XML 1.0 cannot carry become '?'. */
+/* XML-escape s into b. XML 1.0 allows no C0 control but tab and newline (kept as
+ * character references), no U+FFFE/U+FFFF and no invalid UTF-8: those become U+FFFD, so
+ * the document is always well-formed. */
 static void xml_escape(vakt_buf *b, const char *s)
 {
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		switch (*p) {
+	const unsigned char *p = (const unsigned char *)s, *end = p + strlen(s);
+	while (p < end) {
+		uint32_t cp;
+		size_t n = vakt_utf8_decode(p, (size_t)(end - p), &cp);
+		if (n == 0) {
+			vakt_buf_puts(b, "\xef\xbf\xbd");
+			p++;
+			continue;
+		}
+		switch (cp) {
 		case '&': vakt_buf_puts(b, "&amp;"); break;
 		case '<': vakt_buf_puts(b, "&lt;"); break;
 		case '>': vakt_buf_puts(b, "&gt;"); break;
 		case '"': vakt_buf_puts(b, "&quot;"); break;
 		case '\'': vakt_buf_puts(b, "&apos;"); break;
 		case '\n': vakt_buf_puts(b, "&#10;"); break;
+		case '\r': vakt_buf_puts(b, "&#13;"); break;
 		case '\t': vakt_buf_puts(b, "&#9;"); break;
 		default:
-			if (*p < 0x20 || *p == 0x7f)
-				vakt_buf_putc(b, '?');
+			if (cp < 0x20 || cp == 0xfffe || cp == 0xffff)
+				vakt_buf_puts(b, "\xef\xbf\xbd");
 			else
-				vakt_buf_putc(b, (char)*p);
+				vakt_buf_append(b, p, n);
 		}
+		p += n;
 	}
 }
 
@@ -81,6 +94,8 @@ static void flush_suite(vakt_report *r, bool final)
 static void junit_file_begin(vakt_report *r, const char *file)
 {
 	junit_priv *p = r->priv;
+	if (p->file)
+		flush_suite(r, true); /* errors reported before any file stay in the report */
 	free(p->file);
 	p->file = xstrdup(file);
 	p->part = 0;
@@ -158,6 +173,8 @@ static void junit_error(vakt_report *r, const vakt_error *e)
 	free(msg);
 	p->tests++;
 	p->errors++;
+	if (b->len > SUITE_BUF_MAX)
+		flush_suite(r, false);
 }
 
 static void junit_file_end(vakt_report *r, const char *file)

@@ -6,6 +6,7 @@
  * Errors are not written here: the CLI prints them to stderr for every format.
  */
 #include "core/report.h"
+#include "core/utf8.h"
 #include "core/xalloc.h"
 
 #include <stdlib.h>
@@ -34,7 +35,7 @@ static void text_finding(vakt_report *r, const vakt_finding *f)
 	bool c = r->info.color;
 	if (c)
 		fputs(C_BOLD, o);
-	fputs(f->file ? f->file : "-", o);
+	vakt_fputs_printable(o, f->file ? f->file : "-");
 	if (f->line)
 		fprintf(o, ":%u", f->line);
 	if (f->line && f->col)
@@ -49,18 +50,30 @@ static void text_finding(vakt_report *r, const vakt_finding *f)
 	if (c)
 		fputs(C_RESET, o);
 	fprintf(o, " %s: ", f->rule->id);
-	if (f->suppressed)
-		fprintf(o, "(ignored by %s%s%s) ", f->suppressed_by,
-			f->suppress_reason ? ": " : "", f->suppress_reason ? f->suppress_reason : "");
-	fputs(f->message, o);
+	/* names and values come from the input: printed so they cannot forge a line or
+	 * drive the terminal */
+	if (f->suppressed) {
+		fputs("(ignored by ", o);
+		vakt_fputs_printable(o, f->suppressed_by);
+		if (f->suppress_reason) {
+			fputs(": ", o);
+			vakt_fputs_printable(o, f->suppress_reason);
+		}
+		fputs(") ", o);
+	}
+	vakt_fputs_printable(o, f->message);
 	char *obj = vakt_finding_object(f);
 	if (obj || f->container || f->pss_version) {
 		const char *sep = "";
 		fputs(c ? " " C_DIM "[" : " [", o);
 		if (obj)
-			fputs(obj, o), sep = ", ";
-		if (f->container)
-			fprintf(o, "%scontainer \"%s\"", sep, f->container), sep = ", ";
+			vakt_fputs_printable(o, obj), sep = ", ";
+		if (f->container) {
+			fprintf(o, "%scontainer \"", sep);
+			vakt_fputs_printable(o, f->container);
+			fputs("\"", o);
+			sep = ", ";
+		}
 		if (f->pss_version)
 			fprintf(o, "%s%s:%s", sep, f->pss_level, f->pss_version);
 		fputs(c ? "]" C_RESET : "]", o);

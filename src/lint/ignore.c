@@ -16,6 +16,7 @@
 #include "lint/lint_internal.h"
 
 #include <ctype.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -57,9 +58,26 @@ static unsigned ignore_ref(lint_ignore *rules, const char *tool, const char *id,
 	return n;
 }
 
-/* Split a "A, B C" list and ignore each reference. */
+static void notice(lint_ctx *ctx, const vakt_node *at, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void notice(lint_ctx *ctx, const vakt_node *at, const char *fmt, ...)
+{
+	if (!ctx->opt->on_notice)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	char *msg = NULL;
+	if (vasprintf(&msg, fmt, ap) < 0)
+		vakt_oom();
+	va_end(ap);
+	ctx->opt->on_notice(ctx->file, at->line, msg, ctx->opt->ud);
+	free(msg);
+}
+
+/* Split a "A, B C" list and ignore each reference. container: the list scopes one
+ * container (ignore.vakt.io/<name>). */
 static void ignore_list(lint_ctx *ctx, lint_ignore *rules, const char *tool, const vakt_node *v,
-			const char *by, const char *reason)
+			const char *by, const char *reason, bool container)
 {
 	const char *s = v->scalar.str;
 	while (*s) {
@@ -78,11 +96,15 @@ static void ignore_list(lint_ctx *ctx, lint_ignore *rules, const char *tool, con
 			else
 				for (unsigned r = 0; r < R__COUNT; r++)
 					set_ignore(rules, r, by, reason);
-		} else if (ignore_ref(rules, tool, tok, by, reason) == 0 && !tool &&
-			   ctx->opt->on_notice) {
-			char *msg = xasprintf("%s names no vakt rule or alias '%s'", by, tok);
-			ctx->opt->on_notice(ctx->file, v->line, msg, ctx->opt->ud);
-			free(msg);
+		} else if (ignore_ref(rules, tool, tok, by, reason) == 0 && !tool) {
+			notice(ctx, v, "%s names no vakt rule or alias '%s'", by, tok);
+		} else if (container) {
+			/* Pod Security verdicts are about the whole pod: no container to scope to */
+			int r = vakt_rule_match(tok, 0);
+			if (r >= 0 && vakt_rules[r].pss_check)
+				notice(ctx, v, "%s: %s is a pod-level rule, which a container's ignore "
+					       "cannot reach; use vakt.io/ignore",
+				       by, vakt_rules[r].id);
 		}
 		s = e;
 	}
@@ -125,10 +147,10 @@ static void collect(lint_ctx *ctx, const vakt_node *ann)
 		static const char cv[] = "ignore.vakt.io/";
 
 		if (strcmp(key, "vakt.io/ignore") == 0 && str) {
-			ignore_list(ctx, ctx->object_ignores, NULL, v, key, reason);
+			ignore_list(ctx, ctx->object_ignores, NULL, v, key, reason, false);
 		} else if (strncmp(key, cv, sizeof(cv) - 1) == 0 && str) {
 			lint_ignore *slot = container_slot(ctx, key + sizeof(cv) - 1);
-			ignore_list(ctx, slot, NULL, v, key, reason);
+			ignore_list(ctx, slot, NULL, v, key, reason, true);
 		} else if (strncmp(key, kl, sizeof(kl) - 1) == 0) {
 			/* kube-linter reads only the key; the value is the reason */
 			const char *why = str && !vakt_node_is_null(v) && v->scalar.str[0] ? v->scalar.str : reason;
@@ -158,7 +180,7 @@ static void collect(lint_ctx *ctx, const vakt_node *ann)
 			const char *why = eq ? vakt_arena_strdup(ctx->arena, eq + 1) : reason;
 			ignore_ref(ctx->object_ignores, "checkov", id, key, why);
 		} else if (strcmp(key, "kube-score/ignore") == 0 && str) {
-			ignore_list(ctx, ctx->object_ignores, "kube-score", v, key, reason);
+			ignore_list(ctx, ctx->object_ignores, "kube-score", v, key, reason, false);
 		} else if (strcmp(key, "kube-score/skip") == 0) {
 			if (vakt_node_bool(v) == VAKT_BOOL_TRUE || is_true(v))
 				ignore_tool(ctx->object_ignores, "kube-score", key, reason);

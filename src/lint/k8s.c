@@ -96,8 +96,16 @@ static k8s_int rd_int(rd *r, const vakt_node *parent, const char *key, const cha
 	return i;
 }
 
-/* A string field. Any scalar is accepted: Kubernetes' YAML decoder turns a plain
- * `123` or `true` into the string its Go field wants. */
+/* A string field. A plain scalar that YAML resolves to a boolean or a number is not a
+ * string to Kubernetes: sigs.k8s.io/yaml turns it into a JSON boolean or number, which
+ * the API server refuses for a string field ("cannot unmarshal number into ... string"),
+ * so it is a type error here too. Quote such values: image: "1.21". */
+static bool string_scalar(const vakt_node *n)
+{
+	const char *k = vakt_node_kind_name(n);
+	return n->type == VAKT_NODE_SCALAR && strcmp(k, "string") == 0;
+}
+
 static k8s_str rd_str(rd *r, const vakt_node *parent, const char *key, const char *path)
 {
 	k8s_str s = {.value = ""};
@@ -106,7 +114,7 @@ static k8s_str rd_str(rd *r, const vakt_node *parent, const char *key, const cha
 	const vakt_node *n = vakt_node_get(parent, key);
 	if (!n)
 		return s;
-	if (n->type != VAKT_NODE_SCALAR) {
+	if (!string_scalar(n)) {
 		type_error(r, n, path, key, "a string");
 		return s;
 	}
@@ -128,7 +136,7 @@ static k8s_strlist rd_strlist(rd *r, const vakt_node *parent, const char *key, c
 	l.nodes = vakt_arena_calloc(r->arena, seq->seq.n ? seq->seq.n : 1, sizeof(*l.nodes));
 	for (size_t i = 0; i < seq->seq.n; i++) {
 		const vakt_node *it = seq->seq.items[i];
-		if (it->type != VAKT_NODE_SCALAR) {
+		if (!vakt_node_is_null(it) && !string_scalar(it)) {
 			char *p = vakt_arena_printf(r->arena, "%s.%s[%zu]", path, key, i);
 			type_error(r, it, p, NULL, "a string");
 			return l;

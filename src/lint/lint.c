@@ -7,6 +7,7 @@
  * document at a time: memory is bounded by the largest document, not the input.
  */
 #include "lint/lint.h"
+#include "core/buf.h"
 #include "core/cleanup.h"
 #include "core/config.h"
 #include "core/fs.h"
@@ -38,6 +39,7 @@ void vakt_lint_options_init(vakt_lint_options *opt)
 {
 	memset(opt, 0, sizeof(*opt));
 	opt->fail_on = VAKT_SEV_LOW;
+	opt->findings_exit_code = VAKT_EXIT_FINDINGS;
 	opt->limits = vakt_doc_default_limits;
 }
 
@@ -505,6 +507,7 @@ static bool mentions_namespace(int fd)
 	static const char needle[] = "Namespace";
 	char buf[65536 + sizeof(needle)];
 	size_t keep = 0;
+	bool first = true;
 	for (;;) {
 		ssize_t n = read(fd, buf + keep, sizeof(buf) - keep);
 		if (n < 0 && errno == EINTR)
@@ -512,6 +515,11 @@ static bool mentions_namespace(int fd)
 		if (n <= 0)
 			return false;
 		size_t len = keep + (size_t)n;
+		/* UTF-16 and UTF-32 text (a byte-order mark, or NUL bytes) spells "Namespace"
+		 * with NULs between the letters: such files are always parsed */
+		if (first && memchr(buf, '\0', len))
+			return true;
+		first = false;
 		if (memmem(buf, len, needle, sizeof(needle) - 1))
 			return true;
 		keep = sizeof(needle) - 2;
@@ -560,9 +568,10 @@ static int lint_entry(const vakt_walk_entry *we, void *ud)
 	if (fstat(fd, &st) == 0 && (uint64_t)st.st_size > r->opt->limits.max_file_bytes) {
 		/* refuse before reading a byte: a huge input costs nothing */
 		if (!r->prepass) {
+			char lim[32];
 			vakt_error_set_at(&e, VAKT_E_LIMIT, we->path, 0, 0,
-					  "file is larger than the %zu MiB limit (--max-file-size)",
-					  r->opt->limits.max_file_bytes >> 20);
+					  "file is larger than the %s limit (--max-file-size)",
+					  vakt_size_str(r->opt->limits.max_file_bytes, lim, sizeof(lim)));
 			report_error(r, e);
 			vakt_error_free(e);
 		}
@@ -606,7 +615,8 @@ static void lint_stdin(run *r)
 	}
 	if (!r->stdin_data)
 		return;
-	if (r->prepass && !memmem(r->stdin_data, r->stdin_len, "Namespace", 9))
+	if (r->prepass && !memmem(r->stdin_data, r->stdin_len, "Namespace", 9) &&
+	    !memchr(r->stdin_data, '\0', r->stdin_len))
 		return;
 	if (!r->prepass) {
 		r->sum->files++;
@@ -651,7 +661,7 @@ static void finish_summary(const vakt_lint_options *opt, vakt_summary *sum)
 	bool failing = false;
 	for (unsigned s = opt->fail_on; s < VAKT_SEV_COUNT; s++)
 		failing |= sum->by_severity[s] > 0;
-	sum->exit_code = sum->errors ? VAKT_EXIT_INPUT : failing ? VAKT_EXIT_FINDINGS : VAKT_EXIT_OK;
+	sum->exit_code = sum->errors ? VAKT_EXIT_INPUT : failing ? opt->findings_exit_code : VAKT_EXIT_OK;
 }
 
 void vakt_lint_buffer(const vakt_lint_options *opt, const char *name, const void *data,

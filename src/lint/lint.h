@@ -22,6 +22,7 @@ typedef struct vakt_lint_options {
 	bool pss_set;            /* --pss given: overrides namespace labels and config */
 	vakt_pss_policy pss;
 	vakt_severity fail_on;   /* default LOW */
+	int findings_exit_code;  /* when findings remain at or above fail_on: 1, or --exit-code */
 	bool severity_filter;    /* --severity given */
 	bool severities[VAKT_SEV_COUNT];
 	bool no_inline_ignores;

@@ -7,6 +7,7 @@
 #include "lint/pss.h"
 #include "core/buf.h"
 #include "core/cleanup.h"
+#include "core/utf8.h"
 #include "core/xalloc.h"
 #include "lint/rules.h"
 
@@ -91,29 +92,6 @@ static void join(vakt_buf *b, const strlist *l, const char *sep)
 		vakt_buf_printf(b, "%s%s", i ? sep : "", l->v[i]);
 }
 
-/* Decode one UTF-8 rune at p (len bytes left); 0 length for invalid. */
-static size_t utf8_rune(const unsigned char *p, size_t len, uint32_t *r)
-{
-	if (p[0] < 0x80) {
-		*r = p[0];
-		return 1;
-	}
-	size_t n = p[0] >= 0xf0 ? 4 : p[0] >= 0xe0 ? 3 : p[0] >= 0xc2 ? 2 : 0;
-	if (n == 0 || n > len || p[0] > 0xf4)
-		return 0;
-	uint32_t v = p[0] & (0x7f >> n);
-	for (size_t i = 1; i < n; i++) {
-		if ((p[i] & 0xc0) != 0x80)
-			return 0;
-		v = (v << 6) | (p[i] & 0x3f);
-	}
-	if ((n == 3 && v < 0x800) || (n == 4 && (v < 0x10000 || v > 0x10ffff)) ||
-	    (v >= 0xd800 && v <= 0xdfff))
-		return 0;
-	*r = v;
-	return n;
-}
-
 /* Go's strconv.Quote, for annotation values in details (fmt "%q"). Non-ASCII runes are
  * taken as printable except the C1 controls and a few format characters; upstream uses
  * unicode.IsPrint, which agrees on everything a manifest realistically holds. */
@@ -124,7 +102,7 @@ static void go_quote(vakt_buf *b, const char *s)
 	vakt_buf_putc(b, '"');
 	while (len) {
 		uint32_t r;
-		size_t n = utf8_rune(p, len, &r);
+		size_t n = vakt_utf8_decode(p, len, &r);
 		if (n == 0) {
 			vakt_buf_printf(b, "\\x%02x", p[0]);
 			p++, len--;

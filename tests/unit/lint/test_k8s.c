@@ -90,7 +90,7 @@ static void test_volumes_and_hosts(void **state)
 	(void)state;
 	fixture f;
 	load(&f, "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  volumes:\n"
-		 "  - {name: h, hostPath: {path: /etc}}\n  - {name: e, emptyDir: {}}\n  - {name: n}\n"
+		 "  - {name: h, hostPath: {path: /etc}}\n  - {name: e, emptyDir: {}}\n  - {name: none}\n"
 		 "  containers:\n  - name: a\n    livenessProbe: {httpGet: {host: example.com, port: 80}}\n"
 		 "    lifecycle: {preStop: {tcpSocket: {host: '', port: 1}}}\n");
 	assert_int_equal(f.rc, 0);
