@@ -32,6 +32,12 @@ demo: build
 	@echo '== vakt lint --pss restricted:v1.37 examples/kubernetes/article-deployment.yaml  (the 2021 guide, as written)'
 	@$(VAKT_RELEASE) lint --pss restricted:v1.37 --fail-on HIGH examples/kubernetes/article-deployment.yaml; rc=$$?; [ $$rc -le 1 ]
 	@echo
+	@echo '== vakt lint examples/docker/  (Dockerfiles, compose files, a script with docker run lines)'
+	@$(VAKT_RELEASE) lint examples/docker/; rc=$$?; [ $$rc -le 1 ]
+	@echo
+	@echo "== vakt lint --severity MEDIUM,HIGH,CRITICAL --docker-run '<the guide's hardened line>'"
+	@$(VAKT_RELEASE) lint --severity MEDIUM,HIGH,CRITICAL --docker-run 'docker run -d -p 8080:8080 --name web-app --cap-drop=ALL --cap-add=NET_BIND_SERVICE --read-only --tmpfs /tmp coolvds/secure-app:v1'; rc=$$?; [ $$rc -le 1 ]
+	@echo
 	@echo '== vakt rules show PSS-runAsNonRoot'
 	@$(VAKT_RELEASE) rules show PSS-runAsNonRoot
 

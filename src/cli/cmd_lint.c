@@ -13,7 +13,8 @@
 
 enum {
 	O_FORMAT = 1, O_OUTPUT, O_PSS, O_FAIL_ON, O_SEVERITY, O_EXIT_CODE, O_CONFIG,
-	O_NO_INLINE_IGNORES, O_SHOW_IGNORED, O_NO_CONFIG, O_COLOR, O_VERBOSE, O_MAX_FILE_SIZE, O_QUIET,
+	O_NO_INLINE_IGNORES, O_SHOW_IGNORED, O_NO_CONFIG, O_TYPE, O_DOCKER_RUN, O_COMPOSE_FILE,
+	O_TARGET, O_BUILD_ARG, O_COLOR, O_VERBOSE, O_MAX_FILE_SIZE, O_QUIET,
 };
 
 static const vakt_opt lint_opts[] = {
@@ -22,6 +23,14 @@ static const vakt_opt lint_opts[] = {
 	{O_PSS, 0, "pss", "LEVEL[:VERSION]",
 	 "check Pod Security Standards: baseline or restricted, at\n"
 	 "v1.0..v1.37 or latest (default latest), e.g. restricted:v1.30"},
+	{O_TYPE, 0, "type", "TYPE",
+	 "read every input as TYPE: kubernetes, dockerfile, compose, shell,\n"
+	 "makefile, github-actions, gitlab-ci (default: by name, then content)"},
+	{O_DOCKER_RUN, 0, "docker-run", "'CMD'", "lint a docker run / podman run command line (repeatable)"},
+	{O_COMPOSE_FILE, 0, "compose-file", "FILE",
+	 "a compose project file, merged in order like docker compose -f\n(repeatable)"},
+	{O_TARGET, 0, "target", "STAGE", "the Dockerfile stage that becomes the image (default: the last)"},
+	{O_BUILD_ARG, 0, "build-arg", "NAME=VALUE", "a Dockerfile build argument (repeatable)"},
 	{O_FAIL_ON, 0, "fail-on", "SEVERITY", "exit 1 for findings at or above SEVERITY (default LOW)"},
 	{O_SEVERITY, 0, "severity", "LIST", "report only these severities, e.g. HIGH,CRITICAL"},
 	{O_EXIT_CODE, 0, "exit-code", "N", "exit code when findings remain (default 1; Trivy's flag)"},
@@ -39,13 +48,16 @@ static const vakt_opt lint_opts[] = {
 const vakt_cmd_help cmd_lint_help = {
 	.name = "lint",
 	.usage = "[OPTIONS] PATH...",
-	.summary = "Check Kubernetes manifests for insecure settings.",
+	.summary = "Check Kubernetes manifests, Dockerfiles, compose files and docker run lines.",
 	.details =
-		"PATH is a file, a directory (searched recursively for *.yaml, *.yml and *.json,\n"
-		"in sorted order) or - for stdin. YAML and JSON, multi-document streams and\n"
-		"`kind: List` are read; documents that are not Kubernetes objects are skipped.\n"
-		"Without --pss, Pod Security Standards are checked only for namespaces labelled\n"
-		"pod-security.kubernetes.io/enforce in the input or when .vakt.yaml sets `pss`.\n"
+		"PATH is a file, a directory (searched recursively, in sorted order) or - for\n"
+		"stdin. Inputs are classified by name (Dockerfile, Containerfile, compose*.yaml,\n"
+		"docker-compose*.yml, .github/workflows/*.yml, .gitlab-ci.yml, *.sh, Makefile),\n"
+		"then by content (apiVersion + kind: Kubernetes; services: compose). Kubernetes\n"
+		"YAML and JSON may hold several documents and `kind: List`; documents that are\n"
+		"not Kubernetes objects are skipped. Without --pss, Pod Security Standards are\n"
+		"checked only for namespaces labelled pod-security.kubernetes.io/enforce in the\n"
+		"input or when .vakt.yaml sets `pss`.\n"
 		"\n"
 		"Exit status: 0 no finding at or above --fail-on, 1 findings, 2 usage error,\n"
 		"3 an input could not be read or parsed.",
@@ -61,6 +73,8 @@ typedef struct lint_args {
 	bool quiet;
 	const char **inputs;
 	size_t ninputs;
+	const char **docker_run, **compose_files, **build_args;
+	size_t ndocker_run, ncompose_files, nbuild_args;
 } lint_args;
 
 static bool parse_size(const char *s, size_t *ret)
@@ -137,6 +151,25 @@ static int on_opt(int id, const char *v, void *ud)
 	case O_CONFIG:
 		a->opt.config_path = v;
 		return 0;
+	case O_TYPE:
+		if (!vakt_input_type_parse(v, &a->opt.type))
+			return vakt_usage_error("lint", "--type: unknown type '%s' (kubernetes, dockerfile, "
+						"compose, shell, makefile, github-actions, gitlab-ci)", v);
+		return 0;
+	case O_DOCKER_RUN:
+		a->docker_run[a->ndocker_run++] = v;
+		return 0;
+	case O_COMPOSE_FILE:
+		a->compose_files[a->ncompose_files++] = v;
+		return 0;
+	case O_TARGET:
+		a->opt.target = v;
+		return 0;
+	case O_BUILD_ARG:
+		if (!strchr(v, '='))
+			return vakt_usage_error("lint", "--build-arg: expected NAME=VALUE, got '%s'", v);
+		a->build_args[a->nbuild_args++] = v;
+		return 0;
 	case O_NO_CONFIG:
 		a->opt.no_config = true;
 		return 0;
@@ -209,23 +242,30 @@ int cmd_lint(int argc, char **argv)
 	lint_args a = {.color = -1};
 	vakt_lint_options_init(&a.opt);
 	a.inputs = calloc((size_t)argc + 1, sizeof(char *));
-	if (!a.inputs)
+	a.docker_run = calloc((size_t)argc + 1, sizeof(char *));
+	a.compose_files = calloc((size_t)argc + 1, sizeof(char *));
+	a.build_args = calloc((size_t)argc + 1, sizeof(char *));
+	if (!a.inputs || !a.docker_run || !a.compose_files || !a.build_args)
 		return VAKT_EXIT_USAGE;
+	a.opt.docker_run = a.docker_run;
+	a.opt.compose_files = a.compose_files;
+	a.opt.build_args = a.build_args;
 	int r = vakt_opts_parse(&cmd_lint_help, argc, argv, on_opt, &a);
 	if (r != 0) {
-		free(a.inputs);
+		free(a.inputs), free(a.docker_run), free(a.compose_files), free(a.build_args);
 		return r > 0 ? VAKT_EXIT_OK : VAKT_EXIT_USAGE;
 	}
-	if (a.ninputs == 0) {
-		free(a.inputs);
-		vakt_usage_error("lint", "no input: give files, directories or - for stdin");
+	if (a.ninputs == 0 && a.ndocker_run == 0 && a.ncompose_files == 0) {
+		free(a.inputs), free(a.docker_run), free(a.compose_files), free(a.build_args);
+		vakt_usage_error("lint", "no input: give files, directories, - for stdin, "
+					 "--docker-run or --compose-file");
 		return VAKT_EXIT_USAGE;
 	}
 
 	FILE *out = stdout;
 	if (a.output && !(out = fopen(a.output, "w"))) {
 		fprintf(stderr, "vakt lint: cannot write %s: %s\n", a.output, strerror(errno));
-		free(a.inputs);
+		free(a.inputs), free(a.docker_run), free(a.compose_files), free(a.build_args);
 		return VAKT_EXIT_USAGE;
 	}
 	a.opt.on_error = on_error;
@@ -264,6 +304,6 @@ int cmd_lint(int argc, char **argv)
 			a.output ? a.output : "standard output", strerror(write_errno));
 		exit_code = VAKT_EXIT_INPUT;
 	}
-	free(a.inputs);
+	free(a.inputs), free(a.docker_run), free(a.compose_files), free(a.build_args);
 	return exit_code;
 }

@@ -11,7 +11,8 @@
 typedef struct vakt_rule {
 	const char *id;             /* stable, never reused: "K8S-008", "PSS-privileged" */
 	vakt_severity severity;     /* default; .vakt.yaml may override */
-	const char *target;         /* "kubernetes", "dockerfile", ... */
+	vakt_severity severity_run; /* on a docker run line; VAKT_SEV_COUNT: as severity */
+	const char *target;         /* "kubernetes", "dockerfile", "container" */
 	const char *title;          /* one line, no final period */
 	const char *rationale;      /* why it matters */
 	const char *fix;            /* how to fix: prose, then a snippet */

@@ -200,3 +200,109 @@ void lint_collect_ignores(lint_ctx *ctx)
 	if (ctx->pod && ctx->pod->pod_annotations != ctx->obj->annotations)
 		collect(ctx, ctx->pod->pod_annotations);
 }
+
+/* ---- comments: Dockerfiles, scripts ------------------------------------------------------- */
+
+/* Record an ignore of rule r for instruction (or -1, the whole file). */
+static void add_line_ignore(lint_ctx *ctx, int instruction, unsigned r, const char *by,
+			    const char *reason)
+{
+	lint_line_ignore *n = vakt_arena_calloc(ctx->arena, ctx->n_df_ignores + 1, sizeof(*n));
+	if (ctx->n_df_ignores)
+		memcpy(n, ctx->df_ignores, ctx->n_df_ignores * sizeof(*n));
+	n[ctx->n_df_ignores].instruction = instruction;
+	n[ctx->n_df_ignores].rule = r;
+	n[ctx->n_df_ignores].ig.by = by;
+	n[ctx->n_df_ignores].ig.reason = reason;
+	ctx->df_ignores = n;
+	ctx->n_df_ignores++;
+}
+
+/* Every rule a reference names ("DF-001", "hadolint:DL3002", "DS-0002") gets an ignore. */
+static unsigned ignore_line_ref(lint_ctx *ctx, int instruction, const char *tool, const char *id,
+				size_t idlen, const char *by, const char *reason)
+{
+	char *ref = tool ? vakt_arena_printf(ctx->arena, "%s:%.*s", tool, (int)idlen, id)
+			 : vakt_arena_strndup(ctx->arena, id, idlen);
+	unsigned n = 0;
+	for (int r = vakt_rule_match(ref, 0); r >= 0; r = vakt_rule_match(ref, (size_t)r + 1), n++)
+		add_line_ignore(ctx, instruction, (unsigned)r, by, reason);
+	return n;
+}
+
+/* "A,B rest": each reference up to the first space; the rest is the reason. */
+static void ignore_line_list(lint_ctx *ctx, int instruction, const char *tool, const char *list,
+			     const char *by, unsigned line)
+{
+	size_t end = strcspn(list, " \t");
+	const char *reason = list + end;
+	while (*reason == ' ' || *reason == '\t')
+		reason++;
+	const char *why = *reason ? vakt_arena_strdup(ctx->arena, reason) : NULL;
+	const char *p = list;
+	while (p < list + end) {
+		size_t k = strcspn(p, ",");
+		if (k > (size_t)(list + end - p))
+			k = (size_t)(list + end - p);
+		if (k && ignore_line_ref(ctx, instruction, tool, p, k, by, why) == 0 && !tool &&
+		    ctx->opt->on_notice) {
+			char *msg = xasprintf("%s names no vakt rule or alias '%.*s'", by, (int)k, p);
+			ctx->opt->on_notice(ctx->file, line, msg, ctx->opt->ud);
+			free(msg);
+		}
+		p += k + 1;
+	}
+}
+
+void lint_collect_comment_ignores(lint_ctx *ctx, const char *comment, unsigned line,
+				  int instruction)
+{
+	if (ctx->opt->no_inline_ignores)
+		return;
+	const char *c = comment;
+	while (*c == ' ' || *c == '\t' || *c == '#')
+		c++;
+	if (strncmp(c, "vakt ignore=", 12) == 0) {
+		ignore_line_list(ctx, instruction, NULL, c + 12, "# vakt ignore", line);
+	} else if (strncmp(c, "vakt ignore-file=", 17) == 0) {
+		ignore_line_list(ctx, -1, NULL, c + 17, "# vakt ignore-file", line);
+	} else if (strncmp(c, "hadolint ignore=", 16) == 0) {
+		ignore_line_list(ctx, instruction, "hadolint", c + 16, "# hadolint ignore", line);
+	} else if (strncmp(c, "hadolint global ignore=", 23) == 0) {
+		ignore_line_list(ctx, -1, "hadolint", c + 23, "# hadolint global ignore", line);
+	} else if (strncmp(c, "trivy:ignore:", 13) == 0) {
+		/* "trivy:ignore:DS-0002 trivy:ignore:DS-0005": each names one check */
+		for (const char *t = c; (t = strstr(t, "trivy:ignore:")); ) {
+			t += 13;
+			size_t k = strcspn(t, " \t");
+			if (k == 1 && t[0] == '*') {
+				/* trivy:ignore:* : every check Trivy has, i.e. every rule with its alias */
+				for (unsigned r = 0; r < R__COUNT; r++)
+					for (const char *const *a = vakt_rules[r].aliases; *a; a++)
+						if (strncmp(*a, "trivy:", 6) == 0) {
+							add_line_ignore(ctx, instruction, r, "# trivy:ignore", NULL);
+							break;
+						}
+			} else {
+				ignore_line_ref(ctx, instruction, "trivy", t, k, "# trivy:ignore", NULL);
+			}
+			t += k;
+		}
+	} else if (strncmp(c, "checkov:skip=", 13) == 0) {
+		/* "checkov:skip=CKV_DOCKER_3:reason": checkov applies it to the whole file */
+		const char *id = c + 13;
+		size_t k = strcspn(id, ": \t");
+		const char *why = id[k] == ':' ? vakt_arena_strdup(ctx->arena, id + k + 1) : NULL;
+		ignore_line_ref(ctx, -1, "checkov", id, k, "# checkov:skip", why);
+	}
+}
+
+void lint_ignore_refs(lint_ctx *ctx, const char *list, const char *by, const char *reason,
+		      unsigned line)
+{
+	if (ctx->opt->no_inline_ignores)
+		return;
+	vakt_node n = {.type = VAKT_NODE_SCALAR, .line = line, .col = 1,
+		       .scalar = {.str = list, .len = strlen(list)}};
+	ignore_list(ctx, ctx->object_ignores, NULL, &n, by, reason, false);
+}

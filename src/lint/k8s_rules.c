@@ -10,6 +10,7 @@
 #include "core/buf.h"
 #include "core/xalloc.h"
 #include "lint/lint_internal.h"
+#include "lint/lint_util.h"
 #include "lint/pss.h"
 
 #include <ctype.h>
@@ -73,17 +74,6 @@ static const char *where(bool from_pod)
 static const vakt_node *ct_at(const k8s_container *ct)
 {
 	return ct->sc.c.set ? ct->sc.c.node : ct->node;
-}
-
-/* Capability name as runtimes read it: upper case, without a CAP_ prefix. */
-static void cap_norm(const char *in, char *out, size_t len)
-{
-	if (strncasecmp(in, "CAP_", 4) == 0)
-		in += 4;
-	size_t i = 0;
-	for (; in[i] && i + 1 < len; i++)
-		out[i] = (char)toupper((unsigned char)in[i]);
-	out[i] = '\0';
 }
 
 /* ---- identity and privilege -------------------------------------------------------------- */
@@ -215,12 +205,6 @@ void check_drop_all(lint_ctx *ctx)
 	}
 }
 
-static const char *const dangerous_caps[] = {
-	"ALL", "SYS_ADMIN", "NET_ADMIN", "NET_RAW", "SYS_PTRACE", "SYS_MODULE", "SYS_RAWIO",
-	"SYS_BOOT", "SYS_TIME", "DAC_READ_SEARCH", "BPF", "PERFMON", "MAC_ADMIN", "MAC_OVERRIDE",
-	"SYSLOG", "AUDIT_CONTROL", "LINUX_IMMUTABLE", "CHECKPOINT_RESTORE",
-};
-
 void check_dangerous_caps(lint_ctx *ctx)
 {
 	FOR_EACH_CONTAINER(ctx->pod, ct) {
@@ -228,14 +212,12 @@ void check_dangerous_caps(lint_ctx *ctx)
 		const vakt_node *first = NULL;
 		for (size_t i = 0; i < ct->sc.cap_add.n; i++) {
 			char c[64];
-			cap_norm(ct->sc.cap_add.items[i], c, sizeof(c));
-			for (size_t d = 0; d < sizeof(dangerous_caps) / sizeof(dangerous_caps[0]); d++) {
-				if (strcmp(c, dangerous_caps[d]) != 0)
-					continue;
-				vakt_buf_printf(&list, "%s%s", list.len ? ", " : "", c);
-				if (!first)
-					first = ct->sc.cap_add.nodes[i];
-			}
+			lint_cap_norm(ct->sc.cap_add.items[i], c, sizeof(c));
+			if (!lint_cap_dangerous(c))
+				continue;
+			vakt_buf_printf(&list, "%s%s", list.len ? ", " : "", c);
+			if (!first)
+				first = ct->sc.cap_add.nodes[i];
 		}
 		if (first)
 			lint_emit(ctx, R_K8S_007, first, ct, "%s \"%s\" adds capabilities %s",
@@ -273,79 +255,6 @@ void check_host_ipc(lint_ctx *ctx)
 		lint_emit(ctx, R_K8S_011, ctx->pod->host_ipc.node, NULL, "pod sets hostIPC: true");
 }
 
-/* Lexically clean a host path: collapse '//', drop '.', resolve '..', no trailing '/'. */
-static char *clean_path(vakt_arena *a, const char *in)
-{
-	size_t n = strlen(in);
-	char *out = vakt_arena_alloc(a, n + 2);
-	size_t o = 0;
-	out[o++] = '/';
-	const char *p = in;
-	while (*p) {
-		while (*p == '/')
-			p++;
-		const char *s = p;
-		while (*p && *p != '/')
-			p++;
-		size_t len = (size_t)(p - s);
-		if (len == 0 || (len == 1 && s[0] == '.'))
-			continue;
-		if (len == 2 && s[0] == '.' && s[1] == '.') {
-			while (o > 1 && out[o - 1] != '/')
-				o--;
-			if (o > 1)
-				o--;
-			continue;
-		}
-		if (o > 1)
-			out[o++] = '/';
-		memcpy(out + o, s, len);
-		o += len;
-	}
-	out[o] = '\0';
-	return out;
-}
-
-static bool path_is_or_under(const char *path, const char *dir)
-{
-	size_t n = strlen(dir);
-	return strncmp(path, dir, n) == 0 && (path[n] == '\0' || path[n] == '/');
-}
-
-static bool is_runtime_socket(const char *path)
-{
-	const char *base = strrchr(path, '/');
-	base = base ? base + 1 : path;
-	static const char *const names[] = {"docker.sock",  "containerd.sock", "crio.sock",
-					    "cri-dockerd.sock", "podman.sock", "dockershim.sock",
-					    "cri-containerd.sock"};
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (strcmp(base, names[i]) == 0)
-			return true;
-	return false;
-}
-
-/* A cleaned host path that is a runtime socket or a runtime's socket directory. /var/run
- * is a symlink to /run on every current distribution, so both spellings are the same. */
-static bool is_runtime_endpoint(const char *path)
-{
-	static const char *const dirs[] = {"/run/docker", "/run/containerd", "/run/crio"};
-	if (is_runtime_socket(path))
-		return true;
-	if (strncmp(path, "/var/run/", 9) == 0)
-		path += 4;
-	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++)
-		if (strcmp(path, dirs[i]) == 0)
-			return true;
-	return false;
-}
-
-static const char *const sensitive_dirs[] = {
-	"/proc", "/sys", "/etc", "/root", "/boot", "/dev", "/lib", "/lib64", "/usr", "/bin",
-	"/sbin", "/var/run", "/run", "/var/lib/kubelet", "/var/lib/docker", "/var/lib/containerd",
-	"/var/lib/containers", "/var/lib/etcd", "/var/log", "/home",
-};
-
 /* The hostPath volume a mount refers to, or NULL (not found, or another volume type). */
 static const k8s_volume *hostpath_volume(const k8s_pod *pod, const k8s_mount *mt)
 {
@@ -364,11 +273,11 @@ static void check_socket_sub_path(lint_ctx *ctx, const k8s_container *ct, const 
 {
 	const k8s_volume *v = hostpath_volume(ctx->pod, mt);
 	const char *sub = mt->sub_path;
-	if (!v || !sub[0] || is_runtime_endpoint(clean_path(ctx->arena, v->host_path.value)))
+	if (!v || !sub[0] || lint_is_runtime_endpoint(lint_clean_path(ctx->arena, v->host_path.value)))
 		return;
 	const char *p = vakt_arena_printf(ctx->arena, "%s/%s", v->host_path.value, sub);
-	p = clean_path(ctx->arena, p);
-	if (is_runtime_endpoint(p))
+	p = lint_clean_path(ctx->arena, p);
+	if (lint_is_runtime_endpoint(p))
 		lint_emit(ctx, R_K8S_012, mt->node, ct,
 			  "%s \"%s\" mounts the container runtime socket %s from the host "
 			  "(volume \"%s\", subPath %s)",
@@ -382,7 +291,7 @@ void check_runtime_socket(lint_ctx *ctx)
 		const k8s_volume *v = &pod->volumes[i];
 		if (!(v->sources & (1ull << K8S_VOL_HOSTPATH)))
 			continue;
-		if (is_runtime_endpoint(clean_path(ctx->arena, v->host_path.value)))
+		if (lint_is_runtime_endpoint(lint_clean_path(ctx->arena, v->host_path.value)))
 			lint_emit(ctx, R_K8S_012, v->host_path.node ? v->host_path.node : v->node, NULL,
 				  "volume \"%s\" mounts the container runtime socket %s from the host",
 				  v->name, v->host_path.value);
@@ -393,25 +302,6 @@ void check_runtime_socket(lint_ctx *ctx)
 	}
 }
 
-/* The sensitive directory a cleaned host path is, or is under; else the first one it
- * contains (*contains set): mounting /var exposes /var/lib/kubelet as surely as mounting
- * /var/lib/kubelet does. NULL when the path is none of these. */
-static const char *sensitive_dir_of(const char *path, bool *contains)
-{
-	const size_t n = sizeof(sensitive_dirs) / sizeof(sensitive_dirs[0]);
-	*contains = false;
-	if (strcmp(path, "/") == 0)
-		return "/";
-	for (size_t d = 0; d < n; d++)
-		if (path_is_or_under(path, sensitive_dirs[d]))
-			return sensitive_dirs[d];
-	*contains = true;
-	for (size_t d = 0; d < n; d++)
-		if (path_is_or_under(sensitive_dirs[d], path))
-			return sensitive_dirs[d];
-	return NULL;
-}
-
 void check_sensitive_host_path(lint_ctx *ctx)
 {
 	const k8s_pod *pod = ctx->pod;
@@ -419,11 +309,11 @@ void check_sensitive_host_path(lint_ctx *ctx)
 		const k8s_volume *v = &pod->volumes[i];
 		if (!(v->sources & (1ull << K8S_VOL_HOSTPATH)))
 			continue;
-		const char *p = clean_path(ctx->arena, v->host_path.value);
-		if (is_runtime_endpoint(p))
+		const char *p = lint_clean_path(ctx->arena, v->host_path.value);
+		if (lint_is_runtime_endpoint(p))
 			continue; /* K8S-012 */
 		bool contains;
-		const char *dir = sensitive_dir_of(p, &contains);
+		const char *dir = lint_sensitive_dir(p, &contains);
 		const vakt_node *at = v->host_path.node ? v->host_path.node : v->node;
 		if (dir && contains)
 			lint_emit(ctx, R_K8S_013, at, NULL,
@@ -564,40 +454,20 @@ void check_cpu_limit(lint_ctx *ctx)
 
 /* ---- images ---------------------------------------------------------------------------------- */
 
-/* Split an image reference into its tag ("" when none) and digest ("" when none). */
-static void image_parts(const char *image, const char **tag, size_t *tag_len, bool *digest)
-{
-	const char *at = strchr(image, '@');
-	*digest = at != NULL;
-	size_t end = at ? (size_t)(at - image) : strlen(image);
-	const char *slash = NULL;
-	for (const char *p = image; p < image + end; p++)
-		if (*p == '/')
-			slash = p;
-	const char *colon = NULL;
-	for (const char *p = slash ? slash : image; p < image + end; p++)
-		if (*p == ':')
-			colon = p;
-	*tag = colon ? colon + 1 : "";
-	*tag_len = colon ? (size_t)(image + end - colon - 1) : 0;
-}
-
 void check_image_tag(lint_ctx *ctx)
 {
 	FOR_EACH_CONTAINER(ctx->pod, ct) {
 		if (!ct->image.set || !ct->image.value[0])
 			continue;
-		const char *tag;
-		size_t tl;
-		bool digest;
-		image_parts(ct->image.value, &tag, &tl, &digest);
-		if (digest)
+		lint_image_ref ref;
+		lint_image_ref_parse(ct->image.value, &ref);
+		if (ref.digest)
 			continue;
-		if (tl == 0)
+		if (ref.tag_len == 0)
 			lint_emit(ctx, R_K8S_022, ct->image.node, ct,
 				  "%s \"%s\" uses image \"%s\" without a tag, which means :latest",
 				  kind_word(ct), ct->name, ct->image.value);
-		else if (tl == 6 && strncmp(tag, "latest", 6) == 0)
+		else if (ref.tag_len == 6 && strncmp(ref.tag, "latest", 6) == 0)
 			lint_emit(ctx, R_K8S_022, ct->image.node, ct, "%s \"%s\" uses image \"%s\"",
 				  kind_word(ct), ct->name, ct->image.value);
 	}
@@ -608,11 +478,9 @@ void check_image_digest(lint_ctx *ctx)
 	FOR_EACH_CONTAINER(ctx->pod, ct) {
 		if (!ct->image.set || !ct->image.value[0])
 			continue;
-		const char *tag;
-		size_t tl;
-		bool digest;
-		image_parts(ct->image.value, &tag, &tl, &digest);
-		if (!digest)
+		lint_image_ref ref;
+		lint_image_ref_parse(ct->image.value, &ref);
+		if (!ref.digest)
 			lint_emit(ctx, R_K8S_023, ct->image.node, ct,
 				  "%s \"%s\" image \"%s\" is not pinned by digest", kind_word(ct),
 				  ct->name, ct->image.value);

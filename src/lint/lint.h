@@ -18,6 +18,22 @@
 #include "core/report.h"
 #include "lint/pss.h"
 
+/* What an input is. Classified by name, then by content, unless --type says. */
+typedef enum vakt_input_type {
+	VAKT_INPUT_AUTO = 0,
+	VAKT_INPUT_KUBERNETES,
+	VAKT_INPUT_DOCKERFILE,
+	VAKT_INPUT_COMPOSE,
+	VAKT_INPUT_SHELL,
+	VAKT_INPUT_MAKEFILE,
+	VAKT_INPUT_GITHUB,
+	VAKT_INPUT_GITLAB,
+} vakt_input_type;
+
+/* Parse a --type value ("kubernetes", "dockerfile", "compose", "shell", "makefile",
+ * "github-actions", "gitlab-ci"); false if unknown. */
+bool vakt_input_type_parse(const char *s, vakt_input_type *ret);
+
 typedef struct vakt_lint_options {
 	bool pss_set;            /* --pss given: overrides namespace labels and config */
 	vakt_pss_policy pss;
@@ -30,6 +46,12 @@ typedef struct vakt_lint_options {
 	bool show_ignored;
 	const char *config_path; /* --config, else .vakt.yaml found upward from each input */
 	vakt_doc_limits limits;
+
+	vakt_input_type type;    /* --type: force how every input is read */
+	const char *const *docker_run; /* --docker-run command lines, NULL-terminated, or NULL */
+	const char *const *compose_files; /* --compose-file, in merge order, NULL-terminated */
+	const char *target;      /* --target: the Dockerfile stage that becomes the image */
+	const char *const *build_args; /* --build-arg NAME=VALUE, NULL-terminated, or NULL */
 
 	/* Diagnostics for the caller to print: input errors and one-off notices. */
 	void (*on_error)(const vakt_error *e, void *ud);

@@ -5,6 +5,8 @@
 #include <stdint.h>
 
 #include "core/arena.h"
+#include "lint/ctr.h"
+#include "lint/dockerfile.h"
 #include "lint/k8s.h"
 #include "lint/lint.h"
 #include "lint/rules.h"
@@ -21,6 +23,8 @@ typedef struct lint_config {
 	char **ignore_paths;
 	size_t n_ignore_paths;
 	int64_t low_id; /* K8S-024/025 threshold */
+	char **trusted_registries; /* DF-010; NULL-terminated, NULL when not configured */
+	size_t n_trusted_registries;
 } lint_config;
 
 /* An ignore that applies to one rule. */
@@ -34,6 +38,14 @@ typedef struct lint_container_ignores {
 	lint_ignore rules[R__COUNT];
 } lint_container_ignores;
 
+/* An inline ignore in a Dockerfile, scoped to one instruction or (instruction -1) the
+ * whole file. */
+typedef struct lint_line_ignore {
+	int instruction;
+	unsigned rule;
+	lint_ignore ig;
+} lint_line_ignore;
+
 typedef struct lint_ctx {
 	const vakt_lint_options *opt;
 	const lint_config *cfg;
@@ -41,8 +53,23 @@ typedef struct lint_ctx {
 	vakt_summary *sum;
 	vakt_arena *arena; /* the document's: message strings live here */
 	const char *file;
+
+	/* what the finding is about, for the report: kind, namespace, name */
+	const char *obj_kind, *obj_ns, *obj_name;
+
+	/* Kubernetes: the object and its pod */
 	const k8s_object *obj;
 	const k8s_pod *pod;
+
+	/* Dockerfile: the parsed file, the stage that becomes the image, its inline ignores */
+	const df_file *df;
+	int df_target;
+	lint_line_ignore *df_ignores;
+	size_t n_df_ignores;
+
+	/* a compose service or a docker run line */
+	const vakt_ctr *ctr;
+
 	const char *pss_level;   /* for PSS findings */
 	const char *pss_version;
 	lint_ignore object_ignores[R__COUNT];
@@ -55,12 +82,26 @@ typedef struct lint_ctx {
 void lint_emit(lint_ctx *ctx, unsigned rule, const vakt_node *at, const k8s_container *ct,
 	       const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
+/* The same for a position in a file (NULL: ctx->file): Dockerfile and container rules.
+ * ig is an inline ignore already found for this finding, or NULL. */
+void lint_emit_at(lint_ctx *ctx, unsigned rule, const char *file, unsigned line, unsigned col,
+		  const lint_ignore *ig, const char *fmt, ...) __attribute__((format(printf, 7, 8)));
+
+/* Parse an ignore comment ("vakt ignore=A,B reason", "hadolint ignore=DL3002",
+ * "trivy:ignore:DS-0002", "checkov:skip=CKV_DOCKER_3:reason", ...) into entries for the
+ * given instruction; file-wide forms use instruction -1. */
+void lint_collect_comment_ignores(lint_ctx *ctx, const char *comment, unsigned line,
+				  int instruction);
+/* Rule references from a list ("K8S-001, trivy:KSV-0012") into ctx->object_ignores. */
+void lint_ignore_refs(lint_ctx *ctx, const char *list, const char *by, const char *reason,
+		      unsigned line);
+
 /* Collect the ignores of ctx->obj / ctx->pod annotations into ctx (unless disabled).
  * Unknown rule references are reported through opt->on_notice. */
 void lint_collect_ignores(lint_ctx *ctx);
 
 /* Hardening rule functions, one per rules.def entry with a check. */
-#define RULE(sym, id, sev, target, check, level, pcheck, title, rationale, fix, aliases)          \
+#define RULE(sym, id, sev, sev_run, target, check, level, pcheck, title, rationale, fix, aliases) \
 	void check(lint_ctx *ctx);
 #include "lint/rules.def"
 #undef RULE

@@ -10,9 +10,12 @@
 #define NO_ALIASES ((const char *const[]){NULL})
 
 const vakt_rule vakt_rules[R__COUNT] = {
-#define RULE(sym, id_, sev, target_, check, level, pcheck, title_, rationale_, fix_, aliases_)       \
+#define VAKT_SEV_SAME VAKT_SEV_COUNT /* no run-line severity of its own */
+#define RULE(sym, id_, sev, sev_run, target_, check, level, pcheck, title_, rationale_, fix_,       \
+	     aliases_)                                                                          \
 	[R_##sym] = {.id = id_,                                                                 \
 		     .severity = VAKT_SEV_##sev,                                                \
+		     .severity_run = VAKT_SEV_##sev_run,                                        \
 		     .target = target_,                                                         \
 		     .title = title_,                                                           \
 		     .rationale = rationale_,                                                   \
@@ -25,13 +28,15 @@ const vakt_rule vakt_rules[R__COUNT] = {
 };
 
 const vakt_check_fn vakt_rule_checks[R__COUNT] = {
-#define RULE(sym, id, sev, target, check, level, pcheck, title, rationale, fix, aliases) [R_##sym] = check,
+#define RULE(sym, id, sev, sev_run, target, check, level, pcheck, title, rationale, fix, aliases)  \
+	[R_##sym] = check,
 #include "lint/rules.def"
 #undef RULE
 };
 
 const vakt_rule *const vakt_rule_ptrs[R__COUNT] = {
-#define RULE(sym, id, sev, target, check, level, pcheck, title, rationale, fix, aliases) [R_##sym] = &vakt_rules[R_##sym],
+#define RULE(sym, id, sev, sev_run, target, check, level, pcheck, title, rationale, fix, aliases)  \
+	[R_##sym] = &vakt_rules[R_##sym],
 #include "lint/rules.def"
 #undef RULE
 };

@@ -11,7 +11,9 @@ struct lint_ctx;
 typedef void (*vakt_check_fn)(struct lint_ctx *ctx);
 
 enum {
-#define RULE(sym, id, sev, target, check, pss_level, pss_check, title, rationale, fix, aliases) R_##sym,
+#define RULE(sym, id, sev, sev_run, target, check, pss_level, pss_check, title, rationale, fix,      \
+	     aliases)                                                                          \
+	R_##sym,
 #include "lint/rules.def"
 #undef RULE
 	R__COUNT
