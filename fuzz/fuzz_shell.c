@@ -1,5 +1,7 @@
 /* fuzz_shell.c - libFuzzer target for the shell tokenizer, the command splitter and the
- * docker run parser, through the shell-script scanner. */
+ * docker run parser, through the script scanner. The first byte picks the file kind
+ * (byte % 4: shell, Makefile, GitHub Actions, GitLab CI); the seeds in corpus/shell start
+ * with a byte that picks their kind. */
 #include <stdint.h>
 
 #include "lint/dockerrun.h"
@@ -13,7 +15,7 @@ static void on_run(const vakt_run_line *run, void *ud)
 
 static void on_error(vakt_error *e, void *ud)
 {
-	(void)e, (void)ud;
+	(void)e, (void)ud; /* the scanner frees e when this returns */
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -246,12 +246,12 @@ static const char *admin_service(const char *port)
 		const char *port;
 		const char *what;
 	} admin[] = {
-		{"22", "SSH"}, {"23", "telnet"}, {"2375", "the Docker API (unencrypted)"},
+		{"22", "SSH"}, {"23", "telnet"}, {"2375", "the unencrypted Docker API"},
 		{"2376", "the Docker API"}, {"2379", "etcd"}, {"2380", "etcd peers"},
 		{"3306", "MySQL"}, {"5432", "PostgreSQL"}, {"6379", "Redis"}, {"27017", "MongoDB"},
 		{"9200", "Elasticsearch"}, {"11211", "memcached"}, {"5984", "CouchDB"},
 		{"8500", "Consul"}, {"10250", "the kubelet"}, {"6443", "the Kubernetes API"},
-		{"5900", "VNC"}, {"3389", "RDP"}, {"9000", "a PHP-FPM or admin endpoint"},
+		{"5900", "VNC"}, {"3389", "RDP"}, {"9000", "PHP-FPM"},
 		{"15672", "RabbitMQ management"}, {"9090", "Prometheus"},
 	};
 	for (size_t i = 0; i < sizeof(admin) / sizeof(admin[0]); i++)

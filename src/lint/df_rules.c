@@ -573,7 +573,7 @@ void check_df_add_local(lint_ctx *ctx)
 				local_plain = false;
 		}
 		if (local_plain)
-			df_emit(ctx, R_DF_005, i, "ADD %s: a local file, for which COPY is the plain tool",
+			df_emit(ctx, R_DF_005, i, "ADD copies local %s, where COPY would do",
 				ins->args[0].raw);
 	}
 }
@@ -622,6 +622,8 @@ static const char *secret_value(const char *v)
 		return "a GitLab token";
 	if (strncmp(v, "sk_live_", 8) == 0)
 		return "a Stripe key";
+	if (strncmp(v, "npm_", 4) == 0 && strlen(v) == 40)
+		return "an npm token";
 	return NULL;
 }
 
@@ -642,9 +644,9 @@ void check_df_secrets(lint_ctx *ctx)
 			if (what)
 				df_emit(ctx, R_DF_007, i, "%s %s holds what looks like %s", kw, k, what);
 			else if (secret_name(k) && (ins->kind == DF_ARG || (v && v[0])))
-				df_emit(ctx, R_DF_007, i, "%s %s: a secret's name in %s, %s", kw, k, kw,
-					ins->kind == DF_ARG ? "recorded in the image history"
-							    : "stored in the image config");
+				df_emit(ctx, R_DF_007, i, "%s %s is named as a secret, and %s", kw, k,
+					ins->kind == DF_ARG ? "build args are recorded in the image history"
+							    : "ENV is stored in the image config");
 		}
 	}
 }

@@ -12,7 +12,9 @@
  * they appear in, so they are dropped with their target word, as sh drops them. Process
  * substitutions <(...) and >(...) are words, like $(...). The text inside each command
  * substitution is also handed back (sh_token.subst), positioned, so a caller can look for
- * commands in `ID=$(docker run -d ...)` too.
+ * commands in `ID=$(docker run -d ...)` too. Operators are given in their plain form: bash's
+ * |& is |, its case terminators ;& and ;;& are ;;, and blank lines give one newline token
+ * (none before the first word).
  *
  * Bounded work: one pass over the text; nesting of quotes and substitutions inside each
  * other is limited (SH_MAX_NESTING) so hostile input cannot exhaust the C stack.
@@ -43,13 +45,13 @@ typedef struct sh_source sh_source;
 
 typedef struct sh_token {
 	sh_token_kind kind;
-	const char *text;    /* word after quote removal; the operator for SH_OP */
-	bool expansion;      /* contains an unquoted or double-quoted $ or ` (value unknown) */
-	bool quoted;         /* any part was quoted (quotes or a backslash) */
-	bool assignment;     /* NAME=value with NAME unquoted: an assignment when it leads a
-			      * command */
-	unsigned line, col;  /* where the token starts in the file */
-	size_t nsubst;          /* command substitutions in the word: $(...), `...`, <(...) */
+	const char *text;	/* word after quote removal; the operator for SH_OP */
+	bool expansion;		/* contains an unquoted or double-quoted $ or ` (value unknown) */
+	bool quoted;		/* any part was quoted (quotes or a backslash) */
+	bool assignment;	/* NAME=value with NAME unquoted: an assignment when it leads a
+				 * command */
+	unsigned line, col;	/* where the token starts in the file */
+	size_t nsubst;		/* command substitutions in the word: $(...), `...`, <(...) */
 	const sh_source *subst; /* the text inside each, as written, positioned in the file */
 } sh_token;
 
@@ -77,6 +79,13 @@ struct sh_source {
  * SH_MAX_NESTING is a VAKT_E_LIMIT error. Returns 0 or a negative code. */
 int vakt_shell_tokenize(const char *file, const sh_source *src, vakt_arena *a, sh_token **ret,
 			size_t *ret_n, vakt_error **err);
+
+/* As vakt_shell_tokenize, but after an error *ret and *ret_n still hold the tokens of the
+ * lines before the line where the failing command starts (up to and including the last
+ * newline token), since sh runs those before it meets the error; the error is returned as
+ * well. For scanners that report what they can. */
+int vakt_shell_tokenize_partial(const char *file, const sh_source *src, vakt_arena *a,
+				sh_token **ret, size_t *ret_n, vakt_error **err);
 
 /* Split tokens into simple commands (at operators) and call fn with each command's words,
  * after leading variable assignments (A=b) and wrappers (sudo [-flags], env, exec, nohup,
