@@ -103,8 +103,10 @@ static void show_text(const vakt_rule *r)
 static void show_markdown(const vakt_rule *r)
 {
 	printf("# %s: %s\n\n", r->id, r->title);
-	printf("| | |\n|---|---|\n| Severity | %s |\n| Applies to | %s |\n",
-	       vakt_severity_name(r->severity), r->target);
+	printf("| | |\n|---|---|\n| Severity | %s", vakt_severity_name(r->severity));
+	if (r->severity_run != VAKT_SEV_COUNT)
+		printf(" (%s on a docker run line)", vakt_severity_name(r->severity_run));
+	printf(" |\n| Applies to | %s |\n", r->target);
 	if (r->pss_check)
 		printf("| Pod Security Standards | level `%s`, upstream check `%s` |\n", r->pss_level,
 		       r->pss_check);
@@ -123,12 +125,24 @@ static void show_markdown(const vakt_rule *r)
 	const char *colon = memchr(r->fix, ':', first_len);
 	const char *space = memchr(r->fix, ' ', first_len);
 	bool prose = !colon || (space && space < colon);
-	if (prose && nl)
-		printf("%.*s\n\n```yaml\n%s\n```\n", (int)first_len, r->fix, nl + 1);
-	else if (prose)
-		printf("%s\n", r->fix);
-	else
-		printf("```yaml\n%s\n```\n", r->fix);
+	if (strcmp(r->target, "kubernetes") != 0) {
+		/* "Do this:\n<snippet>", a sentence ending in '.', or a snippet */
+		prose = nl ? r->fix[first_len - 1] == ':' : r->fix[first_len - 1] == '.';
+	}
+	const char *snippet = prose ? (nl ? nl + 1 : NULL) : r->fix;
+	/* the snippet's language: Dockerfile lines, shell (docker run), or YAML */
+	const char *lang = "yaml";
+	if (snippet && strcmp(r->target, "dockerfile") == 0)
+		lang = "dockerfile";
+	else if (snippet && (strncmp(snippet, "docker run", 10) == 0 || strncmp(snippet, "-v ", 3) == 0 ||
+			     strncmp(snippet, "-p ", 3) == 0 || strncmp(snippet, "kubectl", 7) == 0))
+		lang = "sh";
+	if (prose)
+		printf("%.*s\n", (int)first_len, r->fix);
+	if (prose && snippet)
+		printf("\n");
+	if (snippet)
+		printf("```%s\n%s\n```\n", lang, snippet);
 }
 
 int cmd_rules(int argc, char **argv)

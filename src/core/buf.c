@@ -63,7 +63,7 @@ int vakt_buf_puts(vakt_buf *b, const char *s)
 	return vakt_buf_append(b, s, strlen(s));
 }
 
-int vakt_buf_putc(vakt_buf *b, char c)
+int vakt_buf_putc_slow(vakt_buf *b, char c)
 {
 	return vakt_buf_append(b, &c, 1);
 }

@@ -26,7 +26,17 @@ void vakt_buf_reset(vakt_buf *b);
 /* Append n bytes; 0, or VAKT_E_LIMIT if the result would exceed b->max. */
 int vakt_buf_append(vakt_buf *b, const void *p, size_t n);
 int vakt_buf_puts(vakt_buf *b, const char *s);
-int vakt_buf_putc(vakt_buf *b, char c);
+int vakt_buf_putc_slow(vakt_buf *b, char c);
+/* Append one byte; the common case (room left) stays inline, as parsers call it per byte. */
+static inline int vakt_buf_putc(vakt_buf *b, char c)
+{
+	if (b->len + 1 < b->cap && b->len < b->max) {
+		b->data[b->len++] = c;
+		b->data[b->len] = '\0';
+		return 0;
+	}
+	return vakt_buf_putc_slow(b, c);
+}
 int vakt_buf_printf(vakt_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int vakt_buf_vprintf(vakt_buf *b, const char *fmt, va_list ap);
 /* Take the data (caller frees); the buffer is left empty. Never NULL. */

@@ -31,10 +31,7 @@ int vakt_open_regular(int dirfd, const char *name, const char *display, vakt_err
 		close(fd);
 		return vakt_error_set_at(err, VAKT_E_IO, display, 0, 0, "not a regular file");
 	}
-	/* back to blocking reads for a regular file */
-	int flags = fcntl(fd, F_GETFL);
-	if (flags >= 0)
-		(void)fcntl(fd, F_SETFL, flags & ~O_NONBLOCK);
+	/* O_NONBLOCK stays set: it has no effect on reads of a regular file */
 	return fd;
 }
 
@@ -160,7 +157,13 @@ static int walk_dir(walk_ctx *c, int fd, const char *path, const char *chart, in
 			cap = cap ? cap * 2 : 32;
 			names = xreallocarray(names, cap, sizeof(*names));
 		}
-		names[n++] = xstrdup(de->d_name);
+		/* d_type saves a stat per entry; it travels with the name through the sort,
+		 * stored after the NUL */
+		size_t len = strlen(de->d_name);
+		names[n] = xmalloc(len + 2);
+		memcpy(names[n], de->d_name, len + 1);
+		names[n][len + 1] = (char)de->d_type;
+		n++;
 	}
 	if (n)
 		qsort(names, n, sizeof(*names), cmp_names);
@@ -169,8 +172,15 @@ static int walk_dir(walk_ctx *c, int fd, const char *path, const char *chart, in
 	for (size_t i = 0; i < n && r >= 0; i++) {
 		struct stat st;
 		_cleanup_free_ char *child = vakt_path_join(path, names[i]);
+		unsigned char dt = (unsigned char)names[i][strlen(names[i]) + 1];
 		/* never follow symlinks during a walk: no loops, no escapes from the tree */
-		if (fstatat(dirfd(d), names[i], &st, AT_SYMLINK_NOFOLLOW) < 0)
+		if (dt == DT_REG)
+			st.st_mode = S_IFREG;
+		else if (dt == DT_DIR)
+			st.st_mode = S_IFDIR;
+		else if (dt == DT_LNK)
+			continue;
+		else if (fstatat(dirfd(d), names[i], &st, AT_SYMLINK_NOFOLLOW) < 0)
 			continue;
 		if (S_ISDIR(st.st_mode)) {
 			if (depth + 1 >= WALK_DEPTH_MAX) {

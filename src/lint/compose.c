@@ -1623,8 +1623,8 @@ static int resolve_service(ld *l, layer *ly, size_t idx, cnode **ret)
 	l->chain[l->nchain] = sp;
 	l->chain_ly[l->nchain++] = ly;
 	ly->state[idx] = 1;
-	layer *tly;
-	size_t j;
+	layer *tly = NULL;
+	size_t j = 0;
 	cnode *base;
 	int r = extends_target(l, ly, sp, ext, &tly, &j);
 	if (r == 0)

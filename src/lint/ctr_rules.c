@@ -97,26 +97,32 @@ void check_ctr_read_only(lint_ctx *ctx)
 	   who(ctx), ctx->ctr->source == CTR_COMPOSE ? "read_only is not true" : "no --read-only");
 }
 
+/* A read-only root needs something writable on /tmp: a tmpfs or a writable mount there
+ * (/tmp/ and //tmp are /tmp). podman run mounts a tmpfs on /tmp by itself with --read-only
+ * (its --read-only-tmpfs defaults to true), so a podman line is not judged. */
 void check_ctr_tmpfs(lint_ctx *ctx)
 {
 	const vakt_ctr *c = ctx->ctr;
 	if (!(c->read_only.set && c->read_only.value))
 		return;
+	if (c->source == CTR_DOCKER_RUN && c->tool && strcmp(c->tool, "podman") == 0)
+		return;
 	for (size_t i = 0; i < c->tmpfs.n; i++)
-		if (strcmp(c->tmpfs.items[i].value, "/tmp") == 0)
+		if (strcmp(lint_clean_path(ctx->arena, c->tmpfs.items[i].value), "/tmp") == 0)
 			return;
 	for (size_t i = 0; i < c->n_mounts; i++)
-		if (strcmp(c->mounts[i].target, "/tmp") == 0 && !c->mounts[i].read_only)
+		if (strcmp(lint_clean_path(ctx->arena, c->mounts[i].target), "/tmp") == 0 &&
+		    !c->mounts[i].read_only)
 			return;
 	at(ctx, R_CTR_005, c->read_only.pos, "%s has a read-only root but nothing writable on %s",
 	   who(ctx), "/tmp");
 }
 
-/* The user part of "user[:group]" is root (name or UID 0). */
+/* The user part of "user[:group]" is root (name or UID 0, however many zeros). */
 static bool user_is_root(const char *u)
 {
 	size_t n = strcspn(u, ":");
-	return (n == 4 && strncmp(u, "root", 4) == 0) || (n == 1 && u[0] == '0');
+	return (n == 4 && strncmp(u, "root", 4) == 0) || (n > 0 && strspn(u, "0") == n);
 }
 
 void check_ctr_user_unset(lint_ctx *ctx)
@@ -285,8 +291,8 @@ void check_ctr_userns_host(lint_ctx *ctx)
 void check_ctr_image_tag(lint_ctx *ctx)
 {
 	const ctr_str *img = &ctx->ctr->image;
-	if (!img->set || !img->value[0])
-		return;
+	if (!img->set || !img->value[0] || ctx->ctr_image_built)
+		return; /* a service with build: names the image it builds, nothing is pulled */
 	lint_image_ref ref;
 	lint_image_ref_parse(img->value, &ref);
 	if (ref.digest || ref.variable)

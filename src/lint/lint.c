@@ -471,9 +471,16 @@ static void emit(lint_ctx *ctx, unsigned rule, const char *file, unsigned line, 
 			return;
 	}
 
-	char *msg = NULL;
-	if (vasprintf(&msg, fmt, ap) < 0)
+	/* most messages fit on the stack: no allocation per finding */
+	char stack[512], *msg = stack;
+	va_list ap2;
+	va_copy(ap2, ap);
+	int len = vsnprintf(stack, sizeof(stack), fmt, ap);
+	if (len < 0)
 		vakt_oom();
+	if ((size_t)len >= sizeof(stack) && vasprintf(&msg, fmt, ap2) < 0)
+		vakt_oom();
+	va_end(ap2);
 	bool pss = vakt_rules[rule].pss_check != NULL;
 	vakt_finding f = {
 		.rule = &vakt_rules[rule],
@@ -493,7 +500,8 @@ static void emit(lint_ctx *ctx, unsigned rule, const char *file, unsigned line, 
 		.suppress_reason = ig ? ig->reason : NULL,
 	};
 	vakt_report_finding(ctx->report, &f);
-	free(msg);
+	if (msg != stack)
+		free(msg);
 	if (!ig) {
 		ctx->sum->findings++;
 		ctx->sum->by_severity[sev]++;
@@ -509,16 +517,22 @@ void lint_emit(lint_ctx *ctx, unsigned rule, const vakt_node *at, const k8s_cont
 	va_end(ap);
 }
 
-void lint_emit_at(lint_ctx *ctx, unsigned rule, const char *file, unsigned line, unsigned col,
-		  const lint_ignore *ig, const char *fmt, ...)
+void lint_emit_atv(lint_ctx *ctx, unsigned rule, const char *file, unsigned line, unsigned col,
+		   const lint_ignore *ig, const char *fmt, va_list ap)
 {
 	/* a Dockerfile's file-wide inline ignores */
 	for (size_t i = 0; !ig && i < ctx->n_df_ignores; i++)
 		if (ctx->df_ignores[i].instruction < 0 && ctx->df_ignores[i].rule == rule)
 			ig = &ctx->df_ignores[i].ig;
+	emit(ctx, rule, file, line, col, NULL, ig, fmt, ap);
+}
+
+void lint_emit_at(lint_ctx *ctx, unsigned rule, const char *file, unsigned line, unsigned col,
+		  const lint_ignore *ig, const char *fmt, ...)
+{
 	va_list ap;
 	va_start(ap, fmt);
-	emit(ctx, rule, file, line, col, NULL, ig, fmt, ap);
+	lint_emit_atv(ctx, rule, file, line, col, ig, fmt, ap);
 	va_end(ap);
 }
 
@@ -835,15 +849,20 @@ static void lint_dockerfile_data(run *r, const char *path, const char *data, siz
 static void lint_dockerfile_file(run *r, int dirfd, const char *name, const char *path,
 				 const char *target, const char *const *build_args)
 {
+	/* Only Dockerfiles that compose projects build can be reached twice (by a walk and by
+	 * the project): only then is the file's real path worth a lookup. */
 	char real[PATH_MAX];
-	if (realpath(path, real) && df_done(r, real))
-		return;
-	/* a Dockerfile a compose service builds is judged with that service's target and args */
-	for (size_t i = 0; !target && i < r->n_df_refs; i++)
-		if (strcmp(r->df_refs[i].path, real) == 0) {
-			target = r->df_refs[i].target;
-			build_args = (const char *const *)r->df_refs[i].build_args;
-		}
+	if (r->n_df_refs && realpath(path, real)) {
+		if (df_done(r, real))
+			return;
+		/* a Dockerfile a compose service builds is judged with that service's target
+		 * and args */
+		for (size_t i = 0; !target && i < r->n_df_refs; i++)
+			if (strcmp(r->df_refs[i].path, real) == 0) {
+				target = r->df_refs[i].target;
+				build_args = (const char *const *)r->df_refs[i].build_args;
+			}
+	}
 	if (!target)
 		target = r->opt->target;
 	if (!build_args)
@@ -870,7 +889,8 @@ static void lint_dockerfile_file(run *r, int dirfd, const char *name, const char
 /* ---- containers: compose services, docker run lines ------------------------------------------- */
 
 static void lint_ctr(run *r, vakt_arena *arena, const char *file, const vakt_ctr *c,
-		     const ctr_item *ignores, size_t nignores, const char *comment, unsigned line)
+		     const ctr_item *ignores, size_t nignores, const char *comment, unsigned line,
+		     bool built)
 {
 	lint_ctx ctx = {
 		.opt = r->opt,
@@ -879,9 +899,12 @@ static void lint_ctr(run *r, vakt_arena *arena, const char *file, const vakt_ctr
 		.sum = r->sum,
 		.arena = arena,
 		.file = file,
-		.obj_kind = c->source == CTR_COMPOSE ? "service" : "docker run",
+		.obj_kind = c->source == CTR_COMPOSE				   ? "service"
+			    : c->tool && strcmp(c->tool, "podman") == 0 ? "podman run"
+									   : "docker run",
 		.obj_name = c->name,
 		.ctr = c,
+		.ctr_image_built = built,
 	};
 	for (size_t i = 0; i < nignores; i++)
 		lint_ignore_refs(&ctx, ignores[i].value, "x-vakt-ignore", NULL, ignores[i].pos.line);
@@ -913,7 +936,7 @@ static void on_run_line(const vakt_run_line *rl, void *ud)
 {
 	script_ctx *sc = ud;
 	lint_ctr(sc->r, sc->arena, sc->file, &rl->ctr, NULL, 0, rl->ignore_comment,
-		 rl->ctr.pos.line > 1 ? rl->ctr.pos.line - 1 : 1);
+		 rl->ctr.pos.line > 1 ? rl->ctr.pos.line - 1 : 1, false);
 }
 
 static void on_script_error(vakt_error *e, void *ud)
@@ -981,7 +1004,8 @@ static void lint_compose_project(run *r, const char *const *files, size_t n, boo
 			}
 			continue;
 		}
-		lint_ctr(r, &arena, svc->file, &svc->ctr, svc->ignores, svc->nignores, NULL, 0);
+		lint_ctr(r, &arena, svc->file, &svc->ctr, svc->ignores, svc->nignores, NULL, 0,
+			 svc->build_context != NULL);
 	}
 	/* each service's Dockerfile, unless a walk already linted it */
 	for (size_t i = 0; !r->prepass && i < p->nservices; i++) {

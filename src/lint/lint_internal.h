@@ -2,6 +2,7 @@
 #ifndef VAKT_LINT_INTERNAL_H
 #define VAKT_LINT_INTERNAL_H
 
+#include <stdarg.h>
 #include <stdint.h>
 
 #include "core/arena.h"
@@ -66,9 +67,12 @@ typedef struct lint_ctx {
 	int df_target;
 	lint_line_ignore *df_ignores;
 	size_t n_df_ignores;
+	struct df_token_cache *df_tokens; /* df_rules.c: each RUN tokenised once */
+	bool *df_image_stages;            /* df_rules.c: stages that make the image */
 
 	/* a compose service or a docker run line */
 	const vakt_ctr *ctr;
+	bool ctr_image_built; /* compose builds the image here: its name is not pulled */
 
 	const char *pss_level;   /* for PSS findings */
 	const char *pss_version;
@@ -86,6 +90,9 @@ void lint_emit(lint_ctx *ctx, unsigned rule, const vakt_node *at, const k8s_cont
  * ig is an inline ignore already found for this finding, or NULL. */
 void lint_emit_at(lint_ctx *ctx, unsigned rule, const char *file, unsigned line, unsigned col,
 		  const lint_ignore *ig, const char *fmt, ...) __attribute__((format(printf, 7, 8)));
+
+void lint_emit_atv(lint_ctx *ctx, unsigned rule, const char *file, unsigned line, unsigned col,
+		   const lint_ignore *ig, const char *fmt, va_list ap);
 
 /* Parse an ignore comment ("vakt ignore=A,B reason", "hadolint ignore=DL3002",
  * "trivy:ignore:DS-0002", "checkov:skip=CKV_DOCKER_3:reason", ...) into entries for the

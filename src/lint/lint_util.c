@@ -64,6 +64,8 @@ char *lint_clean_path(vakt_arena *a, const char *in)
 
 bool lint_path_is_or_under(const char *path, const char *dir)
 {
+	if (strcmp(dir, "/") == 0)
+		return path[0] == '/';
 	size_t n = strlen(dir);
 	return strncmp(path, dir, n) == 0 && (path[n] == '\0' || path[n] == '/');
 }

@@ -1,0 +1,4 @@
+# syntax=docker/dockerfile:1.6
+# --checksum pins the content: the build fails if the download differs.
+FROM registry.example.com/base/alpine:3.20
+ADD --checksum=sha256:c5b0666b4cb676901f90dfcb37106783c5fe2077b04590973b885950611b30ee https://github.com/krallin/tini/releases/download/v0.19.0/tini-static /usr/local/bin/tini

@@ -1,0 +1,3 @@
+# A remote source is DF-004's concern (here pinned with --checksum), not this rule's.
+FROM registry.example.com/base/alpine:3.20
+ADD --checksum=sha256:c5b0666b4cb676901f90dfcb37106783c5fe2077b04590973b885950611b30ee https://github.com/krallin/tini/releases/download/v0.19.0/tini-static /usr/local/bin/tini

@@ -1,0 +1,4 @@
+# The base comes from a global ARG whose default is :latest.
+ARG NODE_IMAGE=node:latest
+FROM ${NODE_IMAGE}
+USER node

@@ -1,0 +1,2 @@
+FROM registry.example.com/base/node:latest
+USER node

@@ -1,0 +1,3 @@
+# No tag means :latest.
+FROM alpine
+USER 10001

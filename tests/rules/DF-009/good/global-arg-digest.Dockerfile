@@ -1,0 +1,7 @@
+# The digest comes in through a global ARG.
+ARG BASE=registry.example.com/base/alpine:3.20@sha256:0a4eaa0eecf5f8c050e5bba433f58c052be7587ee8af3e8b3910ef9ab5fbe9f5
+FROM ${BASE} AS base
+RUN adduser -S -u 10001 app
+
+FROM base
+USER 10001

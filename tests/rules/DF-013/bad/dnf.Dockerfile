@@ -1,0 +1,2 @@
+FROM registry.example.com/base/fedora:40
+RUN dnf install -y nginx && dnf clean all
