@@ -57,6 +57,7 @@ fuzz: deps
 
 bench: build
 	bench/lint-bench.sh
+	bench/dockerfile-bench.sh
 
 docs: dev
 	/usr/bin/python3 scripts/gen-rule-docs.py build/dev/vakt

@@ -109,4 +109,30 @@ mkfifo "$work/fifo.yaml"
 expect fifo 3 "fifo.yaml: not a regular file" -- lint "$work/fifo.yaml" "$good"
 expect missing 3 "does-not-exist.yaml: cannot open: No such file" -- lint "$work/does-not-exist.yaml" "$good"
 
+# ---- Dockerfiles, compose files, scripts ----------------------------------------------------
+mkdir -p "$work/df"
+printf 'FROM alpine:3.20\nRUN <<EOF\napk add --no-cache curl\n' >"$work/df/heredoc.Dockerfile"
+expect df-heredoc 3 "heredoc.Dockerfile:2:5: unterminated heredoc" -- lint "$work/df/heredoc.Dockerfile" "$good"
+printf 'FROM alpine:3.20\nRUN echo one \\\n' >"$work/df/continuation.Dockerfile"
+expect df-continuation 1 "DF-" -- lint "$work/df/continuation.Dockerfile"
+printf 'FROM alpine:3.20\nCMD ["sh", "-c", "echo \\u0000"]\n' >"$work/df/nul.Dockerfile"
+expect df-json-nul 3 "nul.Dockerfile:2:[0-9]+: " -- lint "$work/df/nul.Dockerfile" "$good"
+head -c 65536 /dev/urandom >"$work/df/Dockerfile"
+expect df-binary 3 "df/Dockerfile(:[0-9]+(:[0-9]+)?)?: " -- lint "$work/df/Dockerfile" "$good"
+# a 100 MB Dockerfile: refused at the per-file limit for whole-file inputs (16 MiB)
+/usr/bin/python3 -c "
+import sys
+sys.stdout.write('FROM alpine:3.20\n')
+line = 'RUN echo ' + 'x' * 1000 + '\n'
+for _ in range(100 * 1024): sys.stdout.write(line)
+" >"$work/df/huge.Dockerfile"
+expect df-huge 3 "huge.Dockerfile: input is larger than the 16 MiB limit" -- lint "$work/df/huge.Dockerfile" "$good"
+rm -f "$work/df/huge.Dockerfile"
+
+printf '#!/bin/sh\ndocker run --rm "alpine:3.20\n' >"$work/df/quote.sh"
+expect sh-quote 3 "quote.sh:2:[0-9]+: unterminated double quote" -- lint "$work/df/quote.sh" "$good"
+printf 'services:\n  - web\n' >"$work/df/compose.yaml"
+expect compose-shape 3 "df/compose.yaml:2:3: .*services" -- lint "$work/df/compose.yaml" "$good"
+expect docker-run-no-image 3 "<docker-run>:1:[0-9]+: " -- lint --docker-run "docker run --rm --user"
+
 exit $fail

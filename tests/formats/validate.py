@@ -26,6 +26,8 @@ INPUTS = [
     ["examples/kubernetes"],
     ["--pss", "restricted:v1.37", "tests/pss/seed"],
     ["--show-ignored", "tests/formats/inputs"],
+    ["--show-ignored", "examples/docker", "tests/inputs/docker"],
+    ["--docker-run", "podman run --privileged -v /:/host alpine:3.20"],
 ]
 
 
