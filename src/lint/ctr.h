@@ -74,6 +74,8 @@ typedef struct vakt_ctr {
 
 	ctr_bool privileged;
 	ctr_bool read_only;
+	ctr_bool read_only_tmpfs; /* podman: tmpfs on /tmp, /var/tmp, /run with --read-only
+				   * (podman's default is true; docker has no such flag) */
 	ctr_str user;         /* "uid[:gid]" or "name[:group]" as written */
 	ctr_list cap_add;
 	ctr_list cap_drop;

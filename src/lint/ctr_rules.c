@@ -105,8 +105,9 @@ void check_ctr_tmpfs(lint_ctx *ctx)
 	const vakt_ctr *c = ctx->ctr;
 	if (!(c->read_only.set && c->read_only.value))
 		return;
-	if (c->source == CTR_DOCKER_RUN && c->tool && strcmp(c->tool, "podman") == 0)
-		return;
+	if (c->source == CTR_DOCKER_RUN && c->tool && strcmp(c->tool, "podman") == 0 &&
+	    !(c->read_only_tmpfs.set && !c->read_only_tmpfs.value))
+		return; /* podman mounts its own tmpfs unless --read-only-tmpfs=false */
 	for (size_t i = 0; i < c->tmpfs.n; i++)
 		if (strcmp(lint_clean_path(ctx->arena, c->tmpfs.items[i].value), "/tmp") == 0)
 			return;

@@ -26,6 +26,7 @@ typedef enum opt_field {
 	F_NONE = 0, /* read for its arity only */
 	F_PRIVILEGED,
 	F_READ_ONLY,
+	F_READ_ONLY_TMPFS,
 	F_USER,
 	F_CAP_ADD,
 	F_CAP_DROP,
@@ -186,7 +187,7 @@ static const run_opt run_opts[] = {
 	B("quiet", 'q', F_NONE),
 	V("rdt-class", 0, F_NONE),             /* podman */
 	B("read-only", 0, F_READ_ONLY),
-	B("read-only-tmpfs", 0, F_NONE),       /* podman */
+	B("read-only-tmpfs", 0, F_READ_ONLY_TMPFS), /* podman */
 	B("replace", 0, F_NONE),               /* podman */
 	V("requires", 0, F_NONE),              /* podman */
 	V("restart", 0, F_NONE),
@@ -921,6 +922,7 @@ static int apply_value(run_parse *p, const flag *f)
 	case F_NONE:
 	case F_PRIVILEGED:
 	case F_READ_ONLY:
+	case F_READ_ONLY_TMPFS:
 	case F_API_SOCKET:
 	default: break;
 	}
@@ -933,6 +935,7 @@ static int apply_bool(run_parse *p, const flag *f)
 	switch ((opt_field)f->opt->field) {
 	case F_PRIVILEGED: return set_bool(p, &p->c->privileged, f);
 	case F_READ_ONLY: return set_bool(p, &p->c->read_only, f);
+	case F_READ_ONLY_TMPFS: return set_bool(p, &p->c->read_only_tmpfs, f);
 	case F_API_SOCKET: {
 		/* docker bind-mounts its own socket into the container: root on the host */
 		int r = set_bool(p, &b, f);
