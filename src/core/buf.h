@@ -9,6 +9,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <string.h>
 
 typedef struct vakt_buf {
 	char *data; /* NULL until the first append */
@@ -25,6 +26,18 @@ void vakt_buf_free(vakt_buf *b);
 void vakt_buf_reset(vakt_buf *b);
 /* Append n bytes; 0, or VAKT_E_LIMIT if the result would exceed b->max. */
 int vakt_buf_append(vakt_buf *b, const void *p, size_t n);
+/* vakt_buf_append with the common case (room left) inline, for parsers that append in a
+ * loop: the same result, and the same limit. */
+static inline int vakt_buf_append_fast(vakt_buf *b, const void *p, size_t n)
+{
+	if (n < b->cap - b->len && b->len + n <= b->max) { /* cap > len once data exists */
+		memcpy(b->data + b->len, p, n);
+		b->len += n;
+		b->data[b->len] = '\0';
+		return 0;
+	}
+	return vakt_buf_append(b, p, n);
+}
 int vakt_buf_puts(vakt_buf *b, const char *s);
 int vakt_buf_putc_slow(vakt_buf *b, char c);
 /* Append one byte; the common case (room left) stays inline, as parsers call it per byte. */

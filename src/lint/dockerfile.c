@@ -69,7 +69,7 @@ static void vec_init(vec *a, size_t size)
 	a->size = size;
 }
 
-static void *vec_push(vec *a)
+static inline void *vec_push(vec *a)
 {
 	if (a->n == a->cap) {
 		a->cap = a->cap ? a->cap * 2 : 8;
@@ -93,25 +93,25 @@ static void vec_free(vec *a)
 	a->n = a->cap = 0;
 }
 
-static void vec_freep(vec *a)
-{
-	vec_free(a);
-}
-#define _cleanup_vec_ __attribute__((cleanup(vec_freep)))
-
 /* The elements, copied into the arena (never NULL, so callers can index an empty array). */
 static void *vec_to_arena(vakt_arena *ar, const vec *a)
 {
-	void *p = vakt_arena_calloc(ar, a->n ? a->n : 1, a->size);
-	if (a->n)
-		memcpy(p, a->v, a->n * a->size);
+	if (!a->n)
+		return vakt_arena_calloc(ar, 1, a->size);
+	void *p = vakt_arena_alloc(ar, a->n * a->size); /* vec_push checked the product */
+	memcpy(p, a->v, a->n * a->size);
 	return p;
 }
 
 /* One character at s[0..len): its code point and byte length (>= 1). The input is valid
- * UTF-8 (checked up front), so the fallback only guards against misuse. */
-static size_t rune_at(const char *s, size_t len, uint32_t *cp)
+ * UTF-8 (checked up front), so the fallback only guards against misuse. ASCII, nearly all
+ * of a Dockerfile, is decoded here without a call. */
+static inline size_t rune_at(const char *s, size_t len, uint32_t *cp)
 {
+	if (len && (unsigned char)s[0] < 0x80) {
+		*cp = (unsigned char)s[0];
+		return 1;
+	}
 	size_t n = vakt_utf8_decode((const unsigned char *)s, len, cp);
 	if (n == 0) {
 		*cp = 0xfffd;
@@ -120,9 +120,17 @@ static size_t rune_at(const char *s, size_t len, uint32_t *cp)
 	return n;
 }
 
-/* Go's unicode.IsSpace. */
-static bool go_space(uint32_t c)
+/* unicode.IsSpace for an ASCII byte: \t \n \v \f \r and the space. */
+static inline bool ascii_space(unsigned char c)
 {
+	return c == ' ' || (c >= '\t' && c <= '\r');
+}
+
+/* Go's unicode.IsSpace. */
+static inline bool go_space(uint32_t c)
+{
+	if (c < 0x80)
+		return ascii_space((unsigned char)c);
 	/* clang-format off */
 	switch (c) {
 	case '\t': case '\n': case '\v': case '\f': case '\r': case ' ': case 0x85: case 0xa0:
@@ -157,15 +165,22 @@ static bool go_digit(uint32_t c)
 }
 
 /* The blanks of BuildKit's `[\t\v\f\r ]+` (tokenWhitespace, reWhitespace). */
-static bool blank(char c)
+static inline bool blank(char c)
 {
 	return c == ' ' || c == '\t' || c == '\v' || c == '\f' || c == '\r';
 }
 
-/* First index at or after i in s[..end) that is not white space (unicode.IsSpace). */
-static size_t skip_space(const char *s, size_t i, size_t end)
+/* skip_space past non-ASCII white space (the loop handles ASCII as well). */
+static size_t skip_space_slow(const char *s, size_t i, size_t end)
 {
 	while (i < end) {
+		unsigned char b = (unsigned char)s[i];
+		if (b < 0x80) {
+			if (!ascii_space(b))
+				break;
+			i++;
+			continue;
+		}
 		uint32_t c;
 		size_t n = rune_at(s + i, end - i, &c);
 		if (!go_space(c))
@@ -175,10 +190,29 @@ static size_t skip_space(const char *s, size_t i, size_t end)
 	return i;
 }
 
+/* First index at or after i in s[..end) that is not white space (unicode.IsSpace): ASCII
+ * inline, the rest out of line. */
+static inline size_t skip_space(const char *s, size_t i, size_t end)
+{
+	while (i < end && (unsigned char)s[i] < 0x80) {
+		if (!ascii_space((unsigned char)s[i]))
+			return i;
+		i++;
+	}
+	return i < end ? skip_space_slow(s, i, end) : i;
+}
+
 /* End of s[start..end) with trailing white space (unicode.IsSpace) removed. */
 static size_t rtrim_space(const char *s, size_t start, size_t end)
 {
 	while (end > start) {
+		unsigned char last = (unsigned char)s[end - 1];
+		if (last < 0x80) {
+			if (!ascii_space(last))
+				break;
+			end--;
+			continue;
+		}
 		size_t b = end - 1;
 		while (b > start && ((unsigned char)s[b] & 0xc0) == 0x80 && end - b < 4)
 			b--;
@@ -202,6 +236,7 @@ typedef struct seg {
 typedef struct var {
 	const char *name;
 	size_t nlen;
+	size_t hash;	   /* name_hash of the name, kept for growing the table */
 	const char *value; /* NULL: set, but its value is not known statically */
 	int index;	   /* in the table of stage names: the latest stage with the name */
 } var;
@@ -233,15 +268,29 @@ typedef struct parser {
 	/* column cache: the column of cc_off on the line starting at cc_start */
 	size_t cc_start, cc_off;
 	unsigned cc_col;
+	bool ascii; /* the input has no byte above 0x7f: a column is a byte offset plus one */
 
 	/* the logical line being read, and where its pieces come from */
 	vakt_buf ll;
 	vec segs;
+	size_t seg_hint; /* the piece map_pos found last */
 
 	/* results */
 	vec insts, comments, stages, directives;
 	size_t pending_comments; /* comments[pending_comments..] wait for their instruction */
 	vec inside;		 /* indexes of comments inside the current continuation */
+
+	/* scratch, emptied and reused by each instruction rather than allocated for it:
+	 * build_instruction's flags, the words and pairs of the kind's line parser, one word
+	 * being decoded (a flag, a JSON string), and expand's output. None is held across
+	 * the only recursion, ONBUILD's inner instruction, which starts after the outer one
+	 * is done with them. */
+	vec flags, words, pairs;
+	vakt_buf wbuf, xout;
+	/* the arrays of no words and no flags: one zeroed element each, shared by every
+	 * instruction with none (nothing reads or writes an array past its count) */
+	df_word *no_words;
+	df_flag *no_flags;
 
 	/* variables */
 	scope global;
@@ -266,7 +315,7 @@ static int perr(parser *p, int code, unsigned line, unsigned col, const char *fm
 }
 
 /* Count an element against DF_MAX_ELEMENTS. */
-static int count_element(parser *p, unsigned line)
+static inline int count_element(parser *p, unsigned line)
 {
 	if (++p->elements > DF_MAX_ELEMENTS)
 		return perr(p, VAKT_E_LIMIT, line, 0,
@@ -276,10 +325,10 @@ static int count_element(parser *p, unsigned line)
 	return 0;
 }
 
-/* Column (1-based, in characters) of byte off on the line that starts at line_start. Words
- * are located in increasing order, so the last answer is usually a good starting point:
- * that keeps locating every word of a long line linear. */
-static unsigned col_of(parser *p, size_t line_start, size_t off)
+/* col_of in a file with non-ASCII text, where columns are counted. Words are located in
+ * increasing order, so the last answer is usually a good starting point: that keeps
+ * locating every word of a long line linear. */
+static unsigned col_of_utf8(parser *p, size_t line_start, size_t off)
 {
 	size_t from = line_start;
 	unsigned col = 1;
@@ -287,25 +336,28 @@ static unsigned col_of(parser *p, size_t line_start, size_t off)
 		from = p->cc_off;
 		col = p->cc_col;
 	}
-	for (size_t i = from; i < off; i++) {
-		if (((unsigned char)p->data[i] & 0xc0) != 0x80)
-			col++;
-	}
+	const unsigned char *d = (const unsigned char *)p->data;
+	for (size_t i = from; i < off; i++)
+		col += (d[i] & 0xc0) != 0x80;
 	p->cc_start = line_start;
 	p->cc_off = off;
 	p->cc_col = col;
 	return col;
 }
 
-/* File position of offset lofs of the logical line. */
-static void map_pos(parser *p, size_t lofs, unsigned *line, unsigned *col)
+/* Column (1-based, in characters) of byte off on the line that starts at line_start. */
+static inline unsigned col_of(parser *p, size_t line_start, size_t off)
+{
+	if (p->ascii)
+		return (unsigned)(off - line_start + 1); /* lines are shorter than DF_MAX_LINE */
+	return col_of_utf8(p, line_start, off);
+}
+
+/* The piece of the logical line that holds offset lofs: the last one starting at or
+ * before it (pieces start at strictly increasing offsets, the first at 0). */
+static size_t find_seg(parser *p, size_t lofs)
 {
 	size_t lo = 0, hi = p->segs.n;
-	if (hi == 0) {
-		*line = p->lineno;
-		*col = 1;
-		return;
-	}
 	while (hi - lo > 1) {
 		size_t mid = lo + (hi - lo) / 2;
 		if (((seg *)vec_at(&p->segs, mid))->lofs <= lofs)
@@ -313,7 +365,24 @@ static void map_pos(parser *p, size_t lofs, unsigned *line, unsigned *col)
 		else
 			hi = mid;
 	}
-	const seg *s = vec_at(&p->segs, lo);
+	return lo;
+}
+
+/* File position of offset lofs of the logical line. */
+static inline void map_pos(parser *p, size_t lofs, unsigned *line, unsigned *col)
+{
+	const seg *segs = (const seg *)p->segs.v;
+	size_t n = p->segs.n, h = p->seg_hint;
+	if (n == 0) {
+		*line = p->lineno;
+		*col = 1;
+		return;
+	}
+	/* words are located in increasing order: the piece of the last answer usually holds
+	 * this offset too */
+	if (!(h < n && segs[h].lofs <= lofs && (h + 1 == n || segs[h + 1].lofs > lofs)))
+		p->seg_hint = h = find_seg(p, lofs);
+	const seg *s = &segs[h];
 	*line = s->line;
 	*col = col_of(p, s->line_start, s->src + (lofs - s->lofs));
 }
@@ -351,7 +420,21 @@ static int check_text(parser *p)
 {
 	const unsigned char *d = (const unsigned char *)p->data;
 	size_t i = 0;
+	p->ascii = true;
 	while (i < p->len) {
+		/* eight bytes at a time while they are all ASCII and none is NUL: v has a high
+		 * bit set for a non-ASCII byte, and v - 0x0101... sets the high bit of its lowest
+		 * NUL byte (the bytes below it, all 0x01..0x7f, borrow nothing); either sends the
+		 * bytes to the checks below, as does a harmless false alarm past a NUL */
+		while (p->len - i >= 8) {
+			uint64_t v;
+			memcpy(&v, d + i, 8);
+			if ((v | (v - 0x0101010101010101ULL)) & 0x8080808080808080ULL)
+				break;
+			i += 8;
+		}
+		if (i == p->len)
+			break;
 		if (d[i] >= 0x01 && d[i] < 0x80) {
 			i++;
 			continue;
@@ -366,6 +449,7 @@ static int check_text(parser *p)
 			return perr(p, VAKT_E_PARSE, line, col, "invalid UTF-8 (byte 0x%02x)",
 				    d[i]);
 		}
+		p->ascii = false;
 		i += n;
 	}
 	return 0;
@@ -427,7 +511,7 @@ static int append_piece(parser *p, size_t s, size_t e, const rline *l)
 	g->src = s;
 	g->line = l->no;
 	g->line_start = l->start;
-	if (vakt_buf_append(&p->ll, p->data + s, e - s) < 0)
+	if (vakt_buf_append_fast(&p->ll, p->data + s, e - s) < 0)
 		return perr(p, VAKT_E_LIMIT, l->no, 1, "instruction longer than the input limit");
 	return 0;
 }
@@ -528,99 +612,115 @@ typedef struct rword {
 	size_t n;
 } rword;
 
-static int push_rword(parser *p, vec *out, size_t start, const char *s, size_t n)
+/* A word whose text s[0..n) is already in the arena, NUL-terminated. */
+static inline int push_kept_rword(parser *p, vec *out, size_t start, const char *s, size_t n)
 {
 	int r = count_element(p, p->lineno);
 	if (r < 0)
 		return r;
 	rword *w = vec_push(out);
 	w->start = start;
-	w->s = vakt_arena_strndup(p->arena, s, n);
+	w->s = s;
 	w->n = n;
 	return 0;
 }
 
+static inline int push_rword(parser *p, vec *out, size_t start, const char *s, size_t n)
+{
+	return push_kept_rword(p, out, start, vakt_arena_strndup(p->arena, s, n), n);
+}
+
+/* The bytes parse_words must look at one by one: white space, quotes, both possible escape
+ * characters, and every byte of a non-ASCII character (which may be white space). */
+/* clang-format off */
+static const bool pw_special[256] = {
+	['\t'] = true, ['\n'] = true, ['\v'] = true, ['\f'] = true, ['\r'] = true, [' '] = true,
+	['\''] = true, ['"'] = true, ['\\'] = true, ['`'] = true,
+	[0x80 ... 0xff] = true,
+};
+/* clang-format on */
+
 /* The words of ll[start..end) as BuildKit's parseWords splits them: at white space outside
  * quotes; quotes and escapes are kept in the word (they are removed later, by expansion);
- * the escape character protects the next character, except inside single quotes. */
+ * the escape character protects the next character, except inside single quotes.
+ *
+ * Since quotes and escapes are kept, a word is the text from its first character to the
+ * white space that ends it, as written: only an escape at the very end of the text (with
+ * nothing left to protect) is dropped. So each word is located, then copied once. */
 static int parse_words(parser *p, size_t start, size_t end, vec *out)
 {
 	const char *l = p->ll.data;
-	const char esc = p->escape;
-	_cleanup_buf_ vakt_buf w = VAKT_BUF_INIT(SIZE_MAX);
-	enum { SP, WD, QT } ph = SP;
-	uint32_t quote = 0;
-	bool blank_ok = false;
-	size_t wstart = start;
-	int r;
-	for (size_t pos = start;;) {
-		uint32_t ch = 0;
-		size_t n = 0;
-		if (pos < end)
-			n = rune_at(l + pos, end - pos, &ch);
-		if (ph == SP) {
-			if (pos == end)
+	const unsigned char esc = (unsigned char)p->escape;
+	size_t pos = start;
+	char *block = NULL; /* where the next word's text goes */
+	for (;;) {
+		pos = skip_space(l, pos, end);
+		if (pos == end)
+			return 0;
+		size_t wstart = pos, wend;
+		unsigned char quote = 0; /* the open quote, or 0 outside quotes */
+		bool blank_ok = false;	 /* a quote was seen: the word counts even when empty */
+		for (;;) {
+			const unsigned char *q = (const unsigned char *)l + pos;
+			while (q < (const unsigned char *)l + end && !pw_special[*q])
+				q++;
+			pos = (size_t)(q - (const unsigned char *)l);
+			if (pos == end) {
+				wend = end;
 				break;
-			if (go_space(ch)) {
-				pos += n;
-				continue;
 			}
-			ph = WD;
-			wstart = pos;
-		}
-		if (pos == end) {
-			if (blank_ok || w.len)
-				return push_rword(p, out, wstart, vakt_buf_str(&w), w.len);
-			break;
-		}
-		if (ph == WD) {
-			if (go_space(ch)) {
-				ph = SP;
-				if (blank_ok || w.len) {
-					if ((r = push_rword(p, out, wstart, vakt_buf_str(&w),
-							    w.len)) < 0)
-						return r;
+			unsigned char c = (unsigned char)l[pos];
+			if (c >= 0x80) {
+				uint32_t cp;
+				size_t n = rune_at(l + pos, end - pos, &cp);
+				if (!quote && go_space(cp)) {
+					wend = pos;
+					break;
 				}
-				vakt_buf_reset(&w);
-				blank_ok = false;
 				pos += n;
-				continue;
-			}
-			if (ch == '\'' || ch == '"') {
-				quote = ch;
+			} else if (ascii_space(c)) {
+				if (!quote) {
+					wend = pos;
+					break;
+				}
+				pos++;
+			} else if (quote && c == quote) {
+				quote = 0;
+				pos++;
+			} else if (!quote && (c == '\'' || c == '"')) {
+				quote = c;
 				blank_ok = true;
-				ph = QT;
-			}
-			if (ch == (uint32_t)(unsigned char)esc) {
-				if (pos + n == end) { /* an escape at the very end is dropped */
-					pos += n;
-					continue;
+				pos++;
+			} else if (c == esc && quote != '\'') {
+				if (pos + 1 == end) { /* an escape at the very end is dropped */
+					wend = pos;
+					pos = end;
+					break;
 				}
-				vakt_buf_append(&w, l + pos, n);
-				pos += n;
-				n = rune_at(l + pos, end - pos, &ch);
+				uint32_t cp;
+				pos += 1 + rune_at(l + pos + 1, end - pos - 1, &cp);
+			} else {
+				/* a quote inside the other quotes, an escape inside '...', or
+				 * the escape character not in use */
+				pos++;
 			}
-			vakt_buf_append(&w, l + pos, n);
-			pos += n;
-			continue;
 		}
-		/* QT */
-		if (ch == quote)
-			ph = WD;
-		if (ch == (uint32_t)(unsigned char)esc && quote != '\'') {
-			if (pos + n == end) {
-				ph = WD;
-				pos += n;
-				continue;
-			}
-			vakt_buf_append(&w, l + pos, n);
-			pos += n;
-			n = rune_at(l + pos, end - pos, &ch);
+		if (blank_ok || wend > wstart) {
+			/* the words are copied into one block: each with its NUL takes no more
+			 * room than it and the white space after it (the last: the rest of the
+			 * text, plus one), so the text from the first word on, plus one, holds
+			 * them all */
+			if (!block)
+				block = vakt_arena_alloc(p->arena, end - wstart + 1);
+			size_t n = wend - wstart;
+			memcpy(block, l + wstart, n);
+			block[n] = '\0';
+			int r = push_kept_rword(p, out, wstart, block, n);
+			if (r < 0)
+				return r;
+			block += n + 1;
 		}
-		vakt_buf_append(&w, l + pos, n);
-		pos += n;
 	}
-	return 0;
 }
 
 /* The words of ll[start..end) split at runs of `[\t\v\f\r ]` (parseStringsWhitespaceDelimited:
@@ -656,12 +756,13 @@ static int split_blanks(parser *p, size_t start, size_t end, vec *out)
 static int extract_flags(parser *p, size_t start, size_t end, vec *out, size_t *rest)
 {
 	const char *l = p->ll.data;
-	_cleanup_buf_ vakt_buf w = VAKT_BUF_INIT(SIZE_MAX);
+	vakt_buf *w = &p->wbuf; /* the flag being read */
 	enum { SP, WD, QT } ph = SP;
 	char quote = 0;
 	bool blank_ok = false;
 	size_t wstart = start;
 	int r;
+	vakt_buf_reset(w);
 #define FL_SPACE(c)                                                                                \
 	((c) == ' ' || (c) == '\t' || (c) == '\n' || (c) == '\v' || (c) == '\f' || (c) == '\r')
 	for (size_t pos = start; pos <= end; pos++) {
@@ -678,19 +779,19 @@ static int extract_flags(parser *p, size_t start, size_t end, vec *out, size_t *
 			ph = WD;
 			wstart = pos;
 		}
-		bool dashes = w.len == 2 && memcmp(w.data, "--", 2) == 0;
+		bool dashes = w->len == 2 && memcmp(w->data, "--", 2) == 0;
 		if (pos == end || (ph == WD && FL_SPACE(ch))) {
 			if (dashes && pos < end) {
 				*rest = pos;
 				return 0;
 			}
-			if (!dashes && (blank_ok || w.len) &&
-			    (r = push_rword(p, out, wstart, vakt_buf_str(&w), w.len)) < 0)
+			if (!dashes && (blank_ok || w->len) &&
+			    (r = push_rword(p, out, wstart, vakt_buf_str(w), w->len)) < 0)
 				return r;
 			if (pos == end)
 				break;
 			ph = SP;
-			vakt_buf_reset(&w);
+			vakt_buf_reset(w);
 			blank_ok = false;
 			continue;
 		}
@@ -706,7 +807,7 @@ static int extract_flags(parser *p, size_t start, size_t end, vec *out, size_t *
 					continue;
 				ch = l[++pos];
 			}
-			vakt_buf_putc(&w, ch);
+			vakt_buf_putc(w, ch);
 			continue;
 		}
 		/* QT */
@@ -721,7 +822,7 @@ static int extract_flags(parser *p, size_t start, size_t end, vec *out, size_t *
 			}
 			ch = l[++pos];
 		}
-		vakt_buf_putc(&w, ch);
+		vakt_buf_putc(w, ch);
 	}
 #undef FL_SPACE
 	*rest = end;
@@ -800,7 +901,7 @@ static bool json_string(const char *s, size_t *i, size_t end, vakt_buf *dec, boo
 			       (unsigned char)s[k] >= 0x20)
 				k++;
 			if (dec)
-				vakt_buf_append(dec, s + run, k - run);
+				vakt_buf_append_fast(dec, s + run, k - run);
 			continue;
 		}
 		if (k + 1 >= end)
@@ -888,19 +989,22 @@ static bool json_ws(char c)
  * a JSON array of strings; 0 when it is not JSON at all (then BuildKit reads shell form);
  * a negative code when it is a JSON array with another element (BuildKit's error "when
  * using JSON array syntax, arrays must be comprised of strings only"). The walk keeps its
- * own stack of open containers, so deep nesting costs no C stack. */
+ * own stack of open containers, so deep nesting costs no C stack. Elements go to out as
+ * they are read, and are taken back unless the whole text is an array of strings. */
 static int parse_json(parser *p, size_t start, size_t end, vec *out)
 {
 	const char *s = p->ll.data;
 	if (start >= end || s[start] != '[')
 		return 0;
-	_cleanup_free_ char *stack = xmalloc(JSON_MAX_DEPTH + 1);
-	_cleanup_buf_ vakt_buf dec = VAKT_BUF_INIT(SIZE_MAX);
-	size_t depth = 0, i = start;
+	/* the open containers: on the C stack for the usual shallow arrays, on the heap past
+	 * that (JSON_MAX_DEPTH entries, allocated once) */
+	char shallow[64];
+	_cleanup_free_ char *deep = NULL;
+	char *stack = shallow;
+	vakt_buf *dec = &p->wbuf;
+	size_t depth = 0, i = start, first = out->n;
 	bool nonstring = false, overflow = false, nul = false;
 	enum { VALUE, ARR_FIRST, OBJ_FIRST, KEY, AFTER } st = VALUE;
-	vec elems;
-	vec_init(&elems, sizeof(rword));
 	int ret = 0;
 	for (;;) {
 		while (i < end && json_ws(s[i]))
@@ -950,6 +1054,11 @@ static int parse_json(parser *p, size_t start, size_t end, vec *out)
 		if (c == '[' || c == '{') {
 			if (depth == JSON_MAX_DEPTH)
 				break;
+			if (depth == sizeof(shallow) && !deep) {
+				deep = xmalloc(JSON_MAX_DEPTH + 1);
+				memcpy(deep, shallow, sizeof(shallow));
+				stack = deep;
+			}
 			stack[depth++] = c;
 			i++;
 			st = c == '[' ? ARR_FIRST : OBJ_FIRST;
@@ -960,15 +1069,15 @@ static int parse_json(parser *p, size_t start, size_t end, vec *out)
 		if (c == '"') {
 			size_t at = i;
 			bool enul = false;
-			vakt_buf_reset(&dec);
-			if (!json_string(s, &i, end, element ? &dec : NULL, &enul))
+			vakt_buf_reset(dec);
+			if (!json_string(s, &i, end, element ? dec : NULL, &enul))
 				break;
 			if (element) {
 				nul |= enul;
-				rword *w = vec_push(&elems);
+				rword *w = vec_push(out);
 				w->start = at;
-				w->s = vakt_arena_strndup(p->arena, vakt_buf_str(&dec), dec.len);
-				w->n = dec.len;
+				w->s = vakt_arena_strndup(p->arena, vakt_buf_str(dec), dec->len);
+				w->n = dec->len;
 			}
 			continue;
 		}
@@ -999,15 +1108,16 @@ static int parse_json(parser *p, size_t start, size_t end, vec *out)
 		ret = perr(p, VAKT_E_PARSE, line, col,
 			   "JSON string with a NUL character (\\u0000)");
 	}
-	for (size_t k = 0; ret == 1 && k < elems.n; k++) {
+	if (ret != 1) {
+		out->n = first; /* not an array of strings: its elements are no words */
+		return ret;
+	}
+	for (size_t k = first; k < out->n; k++) {
 		int r = count_element(p, p->lineno);
 		if (r < 0)
-			ret = r;
-		else
-			*(rword *)vec_push(out) = *(rword *)vec_at(&elems, k);
+			return r;
 	}
-	vec_free(&elems);
-	return ret;
+	return 1;
 }
 
 /* ---- expansion: BuildKit's shell lexer (shell/lex.go) ---------------------------------- */
@@ -1033,6 +1143,13 @@ typedef struct lexer {
 	char msg[256]; /* why the last call failed */
 } lexer;
 
+/* What is left of the expansion budget: no buffer of a lexer may grow past it. */
+static size_t lx_budget(const parser *p)
+{
+	return p && p->expand_budget ? (size_t)(p->expand_budget - p->expand_bytes)
+				     : DF_DEFAULT_MAX_BYTES;
+}
+
 static void lx_init(lexer *lx, parser *p, const char *s, size_t len, char escape)
 {
 	memset(lx, 0, sizeof(*lx));
@@ -1040,9 +1157,7 @@ static void lx_init(lexer *lx, parser *p, const char *s, size_t len, char escape
 	lx->s = s;
 	lx->len = len;
 	lx->escape = escape;
-	/* no buffer may grow past what is left of the expansion budget */
-	lx->max_out = p && p->expand_budget ? (size_t)(p->expand_budget - p->expand_bytes)
-					    : DF_DEFAULT_MAX_BYTES;
+	lx->max_out = lx_budget(p);
 	/* text/scanner skips a byte-order mark at the start of what it reads */
 	if (len >= 3 && memcmp(s, "\xef\xbb\xbf", 3) == 0)
 		lx->pos = 3;
@@ -1084,7 +1199,7 @@ static uint32_t lx_next(lexer *lx, size_t *n)
 
 static int lx_put(lexer *lx, vakt_buf *b, const char *s, size_t n)
 {
-	if (vakt_buf_append(b, s, n) < 0)
+	if (vakt_buf_append_fast(b, s, n) < 0)
 		return lx_fatal(lx, "variable expansion longer than the expansion budget");
 	return 0;
 }
@@ -1123,7 +1238,7 @@ static void wa_raw(wordacc *a, const char *b, size_t n, size_t at)
 {
 	if (!a->in_word)
 		a->start = at;
-	vakt_buf_append(&a->w, b, n);
+	vakt_buf_append_fast(&a->w, b, n);
 	a->in_word = true;
 }
 
@@ -1142,7 +1257,8 @@ static void wa_string(wordacc *a, const char *s, size_t n, size_t at)
 
 static int lx_dollar(lexer *lx, vakt_buf *out);
 
-/* '...': everything up to the next single quote, as is. */
+/* '...': everything up to the next single quote, as is (copied at once: the budget check
+ * of lx_put fails for the whole text exactly when it would fail for a part of it). */
 static int lx_single(lexer *lx, vakt_buf *out)
 {
 	size_t n;
@@ -1150,19 +1266,19 @@ static int lx_single(lexer *lx, vakt_buf *out)
 	lx_next(lx, &n);
 	if (lx->raw_quotes && lx_put(lx, out, b, n) < 0)
 		return LX_FATAL;
-	for (;;) {
-		b = lx->s + lx->pos;
-		uint32_t c = lx_next(lx, &n);
-		if (c == LX_EOF)
-			return lx_fail(lx, "unexpected end of statement while looking for matching "
-					   "single-quote");
-		if (c == '\'' && !lx->raw_quotes)
-			return 0;
-		if (lx_put(lx, out, b, n) < 0)
-			return LX_FATAL;
-		if (c == '\'')
-			return 0;
-	}
+	b = lx->s + lx->pos;
+	const char *q = memchr(b, '\'', lx->len - lx->pos);
+	size_t run = q ? (size_t)(q - b) : lx->len - lx->pos;
+	if (lx_put(lx, out, b, run) < 0)
+		return LX_FATAL;
+	lx->pos += run;
+	if (!q)
+		return lx_fail(lx, "unexpected end of statement while looking for matching "
+				   "single-quote");
+	lx->pos++;
+	if (lx->raw_quotes && lx_put(lx, out, q, 1) < 0)
+		return LX_FATAL;
+	return 0;
 }
 
 /* "...": variables expanded; the escape character protects only " $ and itself, and an
@@ -1193,23 +1309,43 @@ static int lx_double(lexer *lx, vakt_buf *out)
 				return r;
 			continue;
 		}
-		lx->pos += n;
-		if (c == esc) {
-			if (lx->raw_escapes && lx_put(lx, out, b, n) < 0)
+		if (c != esc) {
+			/* a run of characters that stand for themselves, copied at once */
+			size_t e = lx->pos + n;
+			while (e < lx->len && lx->s[e] != '"' && lx->s[e] != '$' &&
+			       (unsigned char)lx->s[e] != esc)
+				e++;
+			if (lx_put(lx, out, b, e - lx->pos) < 0)
 				return LX_FATAL;
-			size_t n2;
-			uint32_t c2 = lx_peek(lx, &n2);
-			if (c2 == LX_EOF)
-				continue;
-			if (c2 == '"' || c2 == '$' || c2 == esc) {
-				b = lx->s + lx->pos;
-				n = n2;
-				lx->pos += n2;
-			}
+			lx->pos = e;
+			continue;
+		}
+		/* the escape character */
+		lx->pos += n;
+		if (lx->raw_escapes && lx_put(lx, out, b, n) < 0)
+			return LX_FATAL;
+		size_t n2;
+		uint32_t c2 = lx_peek(lx, &n2);
+		if (c2 == LX_EOF)
+			continue;
+		if (c2 == '"' || c2 == '$' || c2 == esc) {
+			b = lx->s + lx->pos;
+			n = n2;
+			lx->pos += n2;
 		}
 		if (lx_put(lx, out, b, n) < 0)
 			return LX_FATAL;
 	}
+}
+
+/* Whether byte c can start a run of characters that stand for themselves in
+ * lx_stop_on_: not one it reads specially, and for ProcessWords ASCII but no white space
+ * (white space splits words; other characters are checked one by one there). */
+static inline bool lx_plain(const lexer *lx, unsigned char c, uint32_t stop, bool words)
+{
+	if (c == '$' || c == '\'' || c == '"' || c == (unsigned char)lx->escape || c == stop)
+		return false;
+	return !words || (c < 0x80 && !ascii_space(c));
 }
 
 static int lx_stop_on_(lexer *lx, uint32_t stop, vakt_buf *out, wordacc *wa)
@@ -1217,6 +1353,20 @@ static int lx_stop_on_(lexer *lx, uint32_t stop, vakt_buf *out, wordacc *wa)
 	const uint32_t esc = (unsigned char)lx->escape;
 	for (;;) {
 		size_t n, at = lx->pos;
+		if (at < lx->len && lx_plain(lx, (unsigned char)lx->s[at], stop, wa)) {
+			/* a run of characters that stand for themselves, copied at once (a
+			 * multi-byte character is never special, nor split: its bytes are not
+			 * ASCII); a word of ProcessWords grows by the run as by each character */
+			size_t e = at + 1;
+			while (e < lx->len && lx_plain(lx, (unsigned char)lx->s[e], stop, wa))
+				e++;
+			if (wa)
+				wa_raw(wa, lx->s + at, e - at, at);
+			if (lx_put(lx, out, lx->s + at, e - at) < 0)
+				return LX_FATAL;
+			lx->pos = e;
+			continue;
+		}
 		uint32_t c = lx_peek(lx, &n);
 		if (c == LX_EOF)
 			break;
@@ -1798,35 +1948,42 @@ static size_t name_hash(const char *s, size_t n)
 	return (size_t)h;
 }
 
-static var *scope_find(const scope *sc, const char *name, size_t n)
+/* The variable name[0..n) whose name_hash is h, or NULL. */
+static var *scope_find_hashed(const scope *sc, const char *name, size_t n, size_t h)
 {
 	if (!sc->cap)
 		return NULL;
-	for (size_t i = name_hash(name, n) & (sc->cap - 1);; i = (i + 1) & (sc->cap - 1)) {
+	for (size_t i = h & (sc->cap - 1);; i = (i + 1) & (sc->cap - 1)) {
 		var *v = &sc->slots[i];
 		if (!v->name)
 			return NULL;
-		if (v->nlen == n && memcmp(v->name, name, n) == 0)
+		if (v->hash == h && v->nlen == n && memcmp(v->name, name, n) == 0)
 			return v;
 	}
+}
+
+static var *scope_find(const scope *sc, const char *name, size_t n)
+{
+	return sc->cap ? scope_find_hashed(sc, name, n, name_hash(name, n)) : NULL;
 }
 
 /* Bind name (which must outlive the parse: arena or static) to value (NULL: unknown). */
 static void scope_set(scope *sc, const char *name, size_t n, const char *value)
 {
-	var *v = scope_find(sc, name, n);
+	size_t h = name_hash(name, n);
+	var *v = scope_find_hashed(sc, name, n, h);
 	if (v) {
 		v->value = value;
 		return;
 	}
 	if ((sc->n + 1) * 2 > sc->cap) {
-		size_t cap = sc->cap ? sc->cap * 2 : 16;
+		size_t cap = sc->cap ? sc->cap * 2 : 32; /* the global scope starts with 11 */
 		var *slots = xcalloc(cap, sizeof(var));
 		for (size_t i = 0; i < sc->cap; i++) {
 			var *o = &sc->slots[i];
 			if (!o->name)
 				continue;
-			size_t k = name_hash(o->name, o->nlen) & (cap - 1);
+			size_t k = o->hash & (cap - 1);
 			while (slots[k].name)
 				k = (k + 1) & (cap - 1);
 			slots[k] = *o;
@@ -1835,10 +1992,10 @@ static void scope_set(scope *sc, const char *name, size_t n, const char *value)
 		sc->slots = slots;
 		sc->cap = cap;
 	}
-	size_t k = name_hash(name, n) & (sc->cap - 1);
+	size_t k = h & (sc->cap - 1);
 	while (sc->slots[k].name)
 		k = (k + 1) & (sc->cap - 1);
-	sc->slots[k] = (var){name, n, value, 0};
+	sc->slots[k] = (var){name, n, h, value, 0};
 	sc->n++;
 }
 
@@ -1910,23 +2067,60 @@ static void join_word(void *ud, size_t start, const char *w, size_t n)
 	vakt_buf_append(b, w, n);
 }
 
+/* Whether ProcessWord (multi: ProcessWords) gives raw[0..n) back as it is without reading
+ * a variable: no '$', no quote and no escape character in it, no byte-order mark at its
+ * start (the lexer skips one), and for ProcessWords no white space (nothing to split or
+ * join). Most words of a Dockerfile are such plain text. */
+static bool expands_to_itself(const char *raw, size_t n, bool multi)
+{
+	/* what the lexer reads specially (both escape characters: text with the one not in
+	 * use is merely left to the lexer), and for ProcessWords white space and non-ASCII
+	 * bytes (characters that may be white space) */
+	/* clang-format off */
+	static const unsigned char special[256] = {
+		['$'] = 1, ['\''] = 1, ['"'] = 1, ['\\'] = 1, ['`'] = 1,
+		['\t'] = 2, ['\n'] = 2, ['\v'] = 2, ['\f'] = 2, ['\r'] = 2, [' '] = 2,
+		[0x80 ... 0xff] = 2,
+	};
+	/* clang-format on */
+	const unsigned char stop = multi ? 3 : 1;
+	if (n >= 3 && memcmp(raw, "\xef\xbb\xbf", 3) == 0)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		if (special[(unsigned char)raw[i]] & stop)
+			return false;
+	}
+	return true;
+}
+
 /* Expand raw with the variables in x's scope, as ProcessWord does (multi: ProcessWords, the
  * words joined with one space). 0 with *ret (raw itself when nothing changed); 1 when
  * BuildKit would fail (x->error gets the first message, *ret = raw); negative for a limit. */
 static int expand(xctx *x, const char *raw, bool multi, const char **ret, bool *unresolved)
 {
 	parser *p = x->p;
+	size_t rn = strlen(raw);
+	x->image_env = false;
+	*ret = raw;
+	if (rn <= lx_budget(p) && expands_to_itself(raw, rn, multi)) {
+		/* what the lexer would do, without it: the text fits what is left of the
+		 * budget, so it is counted and cannot exceed it */
+		p->expand_bytes += rn;
+		if (unresolved)
+			*unresolved = false;
+		return 0;
+	}
 	lexer lx;
-	lx_init(&lx, p, raw, strlen(raw), p->escape);
+	lx_init(&lx, p, raw, rn, p->escape);
 	lx.getenv = env_get;
 	lx.ud = x;
-	x->image_env = false;
-	_cleanup_buf_ vakt_buf out = VAKT_BUF_INIT(lx.max_out);
+	vakt_buf *out = &p->xout; /* the scratch buffer, with this expansion's limit */
+	vakt_buf_reset(out);
+	out->max = lx.max_out;
 	_cleanup_buf_ vakt_buf joined = VAKT_BUF_INIT(SIZE_MAX);
 	wordacc wa = {.w = VAKT_BUF_INIT(SIZE_MAX), .fn = join_word, .ud = &joined};
-	int r = lx_run(&lx, &out, multi ? &wa : NULL);
+	int r = lx_run(&lx, out, multi ? &wa : NULL);
 	vakt_buf_free(&wa.w);
-	*ret = raw;
 	if (r == LX_FATAL || p->fatal)
 		return perr(p, VAKT_E_LIMIT, x->line, x->col, "%s", lx.msg);
 	if (r == LX_ERR) {
@@ -1934,13 +2128,13 @@ static int expand(xctx *x, const char *raw, bool multi, const char **ret, bool *
 			x->error = vakt_arena_strdup(p->arena, lx.msg);
 		return 1;
 	}
-	const vakt_buf *res = multi ? &joined : &out;
+	const vakt_buf *res = multi ? &joined : out;
 	p->expand_bytes += res->len;
 	if (p->expand_bytes > p->expand_budget)
 		return perr(p, VAKT_E_LIMIT, x->line, x->col,
 			    "variable expansion produces more than %llu bytes",
 			    (unsigned long long)p->expand_budget);
-	if (res->len != strlen(raw) || memcmp(vakt_buf_str(res), raw, res->len) != 0)
+	if (res->len != rn || memcmp(vakt_buf_str(res), raw, res->len) != 0)
 		*ret = vakt_arena_strndup(p->arena, vakt_buf_str(res), res->len);
 	bool u = lx.unresolved || x->image_env;
 	if (unresolved)
@@ -2000,8 +2194,15 @@ static df_kind kind_of(const char *s, size_t n)
 	char low[16];
 	if (!go_lower(s, n, low, sizeof(low)))
 		return DF_UNKNOWN;
+	/* the names are upper-case letters, which | 0x20 lower-cases: the same comparison as
+	 * strcasecmp, made only with the names of the same first letter */
 	for (size_t k = 1; k < VAKT_ARRAY_SIZE(kind_names); k++) {
-		if (strcasecmp(low, kind_names[k]) == 0)
+		if ((kind_names[k][0] | 0x20) != low[0])
+			continue;
+		const char *a = low, *b = kind_names[k];
+		while (*b && *a == (*b | 0x20))
+			a++, b++;
+		if (!*a && !*b)
 			return (df_kind)k;
 	}
 	return DF_UNKNOWN;
@@ -2020,10 +2221,13 @@ static bool is_as(const char *s)
 /* The df_words of rwords, located in the file. */
 static df_word *to_words(parser *p, const vec *rw)
 {
-	df_word *w = vakt_arena_calloc(p->arena, rw->n ? rw->n : 1, sizeof(df_word));
+	if (!rw->n)
+		return p->no_words;
+	df_word *w = vakt_arena_alloc(p->arena, rw->n * sizeof(df_word)); /* vec_push checked */
 	for (size_t i = 0; i < rw->n; i++) {
 		const rword *r = vec_at(rw, i);
 		w[i].raw = w[i].expanded = r->s;
+		w[i].unresolved = false;
 		map_pos(p, r->start, &w[i].line, &w[i].col);
 	}
 	return w;
@@ -2046,9 +2250,10 @@ static void set_pairs(parser *p, df_instruction *in, const vec *pairs)
 {
 	size_t n = pairs->n ? pairs->n : 1;
 	in->npairs = pairs->n;
-	in->keys = vakt_arena_calloc(p->arena, n, sizeof(char *));
-	in->values = vakt_arena_calloc(p->arena, n, sizeof(char *));
-	in->raw_values = vakt_arena_calloc(p->arena, n, sizeof(char *));
+	const char **strs = vakt_arena_calloc(p->arena, 3 * n, sizeof(char *)); /* n <= elements */
+	in->keys = strs;
+	in->values = strs + n;
+	in->raw_values = strs + 2 * n;
 	in->pair_words = vakt_arena_calloc(p->arena, n, sizeof(df_word));
 	for (size_t i = 0; i < pairs->n; i++) {
 		const rpair *r = vec_at(pairs, i);
@@ -2058,8 +2263,10 @@ static void set_pairs(parser *p, df_instruction *in, const vec *pairs)
 	}
 }
 
+/* A pair: the key copied (it ends at the '='); the value copied from value[0..vn), or, when
+ * value_kept, value itself: the NUL-terminated rest of a word already in the arena. */
 static int push_pair(parser *p, vec *pairs, size_t start, const char *key, size_t kn,
-		     const char *value, size_t vn)
+		     const char *value, size_t vn, bool value_kept)
 {
 	int r = count_element(p, p->lineno);
 	if (r < 0)
@@ -2067,7 +2274,7 @@ static int push_pair(parser *p, vec *pairs, size_t start, const char *key, size_
 	rpair *pr = vec_push(pairs);
 	pr->start = start;
 	pr->key = vakt_arena_strndup(p->arena, key, kn);
-	pr->value = value ? vakt_arena_strndup(p->arena, value, vn) : NULL;
+	pr->value = !value ? NULL : value_kept ? value : vakt_arena_strndup(p->arena, value, vn);
 	return 0;
 }
 
@@ -2084,15 +2291,14 @@ static int word_error(parser *p, size_t lofs, const char *fmt, const char *cmd, 
  * spaces" when the first word has no '='. */
 static int build_name_val(parser *p, df_instruction *in, size_t ts, size_t te, const char *cmd)
 {
-	_cleanup_vec_ vec words, pairs;
-	vec_init(&words, sizeof(rword));
-	vec_init(&pairs, sizeof(rpair));
-	int r = parse_words(p, ts, te, &words);
+	vec *words = &p->words, *pairs = &p->pairs;
+	words->n = pairs->n = 0;
+	int r = parse_words(p, ts, te, words);
 	if (r < 0)
 		return r;
-	if (words.n == 0)
+	if (words->n == 0)
 		return word_error(p, ts, "%s requires at least one argument", cmd, NULL);
-	const rword *w0 = vec_at(&words, 0);
+	const rword *w0 = vec_at(words, 0);
 	if (!memchr(w0->s, '=', w0->n)) {
 		const char *l = p->ll.data;
 		size_t k = ts;
@@ -2103,14 +2309,14 @@ static int build_name_val(parser *p, df_instruction *in, size_t ts, size_t te, c
 		size_t v = k;
 		while (v < te && blank(l[v]))
 			v++;
-		vec_free(&words);
-		if ((r = push_rword(p, &words, ts, l + ts, k - ts)) < 0 ||
-		    (r = push_rword(p, &words, v, l + v, te - v)) < 0 ||
-		    (r = push_pair(p, &pairs, ts, l + ts, k - ts, l + v, te - v)) < 0)
+		words->n = 0;
+		if ((r = push_rword(p, words, ts, l + ts, k - ts)) < 0 ||
+		    (r = push_rword(p, words, v, l + v, te - v)) < 0 ||
+		    (r = push_pair(p, pairs, ts, l + ts, k - ts, l + v, te - v, false)) < 0)
 			return r;
 	} else {
-		for (size_t i = 0; i < words.n; i++) {
-			const rword *w = vec_at(&words, i);
+		for (size_t i = 0; i < words->n; i++) {
+			const rword *w = vec_at(words, i);
 			const char *eq = memchr(w->s, '=', w->n);
 			if (!eq)
 				return word_error(p, w->start,
@@ -2121,57 +2327,56 @@ static int build_name_val(parser *p, df_instruction *in, size_t ts, size_t te, c
 				return word_error(p, w->start, "%s names can not be blank", cmd,
 						  NULL);
 			size_t kn = (size_t)(eq - w->s);
-			if ((r = push_pair(p, &pairs, w->start, w->s, kn, eq + 1, w->n - kn - 1)) <
-			    0)
+			if ((r = push_pair(p, pairs, w->start, w->s, kn, eq + 1, w->n - kn - 1,
+					   true)) < 0)
 				return r;
 		}
 	}
-	set_args(p, in, &words);
-	set_pairs(p, in, &pairs);
+	set_args(p, in, words);
+	set_pairs(p, in, pairs);
 	return 0;
 }
 
 /* ARG name[=default] ... */
 static int build_arg_pairs(parser *p, df_instruction *in, size_t ts, size_t te)
 {
-	_cleanup_vec_ vec words, pairs;
-	vec_init(&words, sizeof(rword));
-	vec_init(&pairs, sizeof(rpair));
-	int r = parse_words(p, ts, te, &words);
+	vec *words = &p->words, *pairs = &p->pairs;
+	words->n = pairs->n = 0;
+	int r = parse_words(p, ts, te, words);
 	if (r < 0)
 		return r;
-	if (words.n == 0)
+	if (words->n == 0)
 		return word_error(p, ts, "%s requires at least one argument", "ARG", NULL);
-	for (size_t i = 0; i < words.n; i++) {
-		const rword *w = vec_at(&words, i);
+	for (size_t i = 0; i < words->n; i++) {
+		const rword *w = vec_at(words, i);
 		const char *eq = memchr(w->s, '=', w->n);
 		if (eq == w->s)
 			return word_error(p, w->start, "%s names can not be blank", "ARG", NULL);
 		size_t kn = eq ? (size_t)(eq - w->s) : w->n;
-		r = push_pair(p, &pairs, w->start, w->s, kn, eq ? eq + 1 : NULL,
-			      eq ? w->n - kn - 1 : 0);
+		r = push_pair(p, pairs, w->start, w->s, kn, eq ? eq + 1 : NULL,
+			      eq ? w->n - kn - 1 : 0, true);
 		if (r < 0)
 			return r;
 	}
-	set_args(p, in, &words);
-	set_pairs(p, in, &pairs);
+	set_args(p, in, words);
+	set_pairs(p, in, pairs);
 	return 0;
 }
 
 /* parseMaybeJSON (list: parseMaybeJSONToList): exec form, or words. */
 static int build_maybe_json(parser *p, df_instruction *in, size_t ts, size_t te, bool list)
 {
-	_cleanup_vec_ vec words;
-	vec_init(&words, sizeof(rword));
-	int r = parse_json(p, ts, te, &words);
+	vec *words = &p->words;
+	words->n = 0;
+	int r = parse_json(p, ts, te, words);
 	if (r < 0)
 		return r;
 	in->exec_form = r == 1;
 	if (r == 0)
-		r = list ? split_blanks(p, ts, te, &words) : parse_words(p, ts, te, &words);
+		r = list ? split_blanks(p, ts, te, words) : parse_words(p, ts, te, words);
 	if (r < 0)
 		return r;
-	set_args(p, in, &words);
+	set_args(p, in, words);
 	return 0;
 }
 
@@ -2179,28 +2384,28 @@ static int build_maybe_json(parser *p, df_instruction *in, size_t ts, size_t te,
 static int build_healthcheck(parser *p, df_instruction *in, size_t ts, size_t te)
 {
 	const char *l = p->ll.data;
-	_cleanup_vec_ vec words;
-	vec_init(&words, sizeof(rword));
+	vec *words = &p->words;
+	words->n = 0;
 	size_t sep = ts;
 	while (sep < te && !(blank(l[sep]) || l[sep] == '\n'))
 		sep++;
 	if (sep == ts)
 		return 0;
-	int r = push_rword(p, &words, ts, l + ts, sep - ts);
+	int r = push_rword(p, words, ts, l + ts, sep - ts);
 	if (r < 0)
 		return r;
 	size_t next = sep;
 	while (next < te && (blank(l[next]) || l[next] == '\n'))
 		next++;
 	if (next < te) {
-		r = parse_json(p, next, te, &words);
+		r = parse_json(p, next, te, words);
 		if (r < 0)
 			return r;
 		in->exec_form = r == 1;
-		if (r == 0 && (r = parse_words(p, next, te, &words)) < 0)
+		if (r == 0 && (r = parse_words(p, next, te, words)) < 0)
 			return r;
 	}
-	set_args(p, in, &words);
+	set_args(p, in, words);
 	return 0;
 }
 
@@ -2240,25 +2445,31 @@ static int build_instruction(parser *p, size_t start, size_t end, df_instruction
 	size_t ks = skip_space(l, start, end), te = rtrim_space(l, ks, end), ke = ks;
 	while (ke < te && !blank(l[ke]))
 		ke++;
-	in->keyword = vakt_arena_strndup(p->arena, l + ks, ke - ks);
 	in->kind = kind_of(l + ks, ke - ks);
 	in->stage = -1;
 	map_pos(p, ks, &in->line, &in->col);
 
-	_cleanup_vec_ vec flags;
-	vec_init(&flags, sizeof(rword));
+	vec *flags = &p->flags;
+	flags->n = 0;
 	size_t rs = ke, ts = te;
 	while (rs < te && blank(l[rs]))
 		rs++;
-	int r = ke < te ? extract_flags(p, rs, te, &flags, &ts) : 0;
+	int r = ke < te ? extract_flags(p, rs, te, flags, &ts) : 0;
 	if (r < 0)
 		return r;
 	ts = skip_space(l, ts, te);
-	in->text = in->expanded = vakt_arena_strndup(p->arena, l + ts, te - ts);
-	in->nflags = flags.n;
-	in->flags = vakt_arena_calloc(p->arena, flags.n ? flags.n : 1, sizeof(df_flag));
-	for (size_t i = 0; i < flags.n; i++) {
-		const rword *w = vec_at(&flags, i);
+	/* the keyword and the text, in one allocation */
+	char *kt = vakt_arena_alloc(p->arena, (ke - ks) + (te - ts) + 2);
+	memcpy(kt, l + ks, ke - ks);
+	kt[ke - ks] = '\0';
+	memcpy(kt + (ke - ks) + 1, l + ts, te - ts);
+	kt[(ke - ks) + 1 + (te - ts)] = '\0';
+	in->keyword = kt;
+	in->text = in->expanded = kt + (ke - ks) + 1;
+	in->nflags = flags->n;
+	in->flags = flags->n ? vakt_arena_calloc(p->arena, flags->n, sizeof(df_flag)) : p->no_flags;
+	for (size_t i = 0; i < flags->n; i++) {
+		const rword *w = vec_at(flags, i);
 		df_flag *f = &in->flags[i];
 		const char *eq = memchr(w->s + 2, '=', w->n - 2);
 		f->name = vakt_arena_strndup(p->arena, w->s + 2,
@@ -2266,10 +2477,10 @@ static int build_instruction(parser *p, size_t start, size_t end, df_instruction
 		f->value = f->expanded = eq ? eq + 1 : NULL;
 		map_pos(p, w->start, &f->line, &f->col);
 	}
-	in->args = vakt_arena_calloc(p->arena, 1, sizeof(df_word));
+	in->args = p->no_words;
 
-	_cleanup_vec_ vec words;
-	vec_init(&words, sizeof(rword));
+	vec *words = &p->words;
+	words->n = 0;
 	switch (in->kind) {
 	case DF_RUN:
 	case DF_CMD:
@@ -2279,22 +2490,22 @@ static int build_instruction(parser *p, size_t start, size_t end, df_instruction
 	case DF_ADD:
 	case DF_VOLUME: return build_maybe_json(p, in, ts, te, true);
 	case DF_FROM:
-	case DF_EXPOSE: r = split_blanks(p, ts, te, &words); break;
+	case DF_EXPOSE: r = split_blanks(p, ts, te, words); break;
 	case DF_HEALTHCHECK: return build_healthcheck(p, in, ts, te);
 	case DF_WORKDIR:
 	case DF_USER:
 	case DF_STOPSIGNAL:
-	case DF_MAINTAINER: r = ts < te ? push_rword(p, &words, ts, l + ts, te - ts) : 0; break;
+	case DF_MAINTAINER: r = ts < te ? push_rword(p, words, ts, l + ts, te - ts) : 0; break;
 	case DF_ENV: return build_name_val(p, in, ts, te, "ENV");
 	case DF_LABEL: return build_name_val(p, in, ts, te, "LABEL");
 	case DF_ARG: return build_arg_pairs(p, in, ts, te);
 	case DF_ONBUILD: return build_onbuild(p, in, ts, te);
 	case DF_UNKNOWN:
-	default: r = parse_words(p, ts, te, &words); break;
+	default: r = parse_words(p, ts, te, words); break;
 	}
 	if (r < 0)
 		return r;
-	set_args(p, in, &words);
+	set_args(p, in, words);
 	return 0;
 }
 
@@ -2423,7 +2634,7 @@ static int read_body(parser *p, df_heredoc *d, size_t lofs)
 			break;
 		/* ChompHeredocContent: <<- drops the leading tabs of every body line */
 		s = d->strip_tabs ? s : l.start;
-		vakt_buf_append(&body, p->data + s, l.next - s);
+		vakt_buf_append_fast(&body, p->data + s, l.next - s);
 	}
 	if (r < 0)
 		return r;
@@ -2435,13 +2646,23 @@ static int read_body(parser *p, df_heredoc *d, size_t lofs)
 	return 0;
 }
 
+/* Whether s[0..n) holds "<<" (memchr finds the candidates faster than memmem here). */
+static bool has_ltlt(const char *s, size_t n)
+{
+	for (const char *e = s + n, *c = s; (c = memchr(c, '<', (size_t)(e - c))) != NULL;) {
+		if (++c < e && *c == '<')
+			return true;
+	}
+	return false;
+}
+
 /* The heredocs of a RUN, COPY or ADD in shell form (or ONBUILD of one): the markers among
  * the words of the whole line (heredocsFromLine), then each body in turn. */
 static int attach_heredocs(parser *p, df_instruction *in)
 {
 	const df_instruction *h = in->kind == DF_ONBUILD ? in->onbuild : in;
 	if (!h || !(h->kind == DF_RUN || h->kind == DF_COPY || h->kind == DF_ADD) || h->exec_form ||
-	    !memmem(p->ll.data, p->ll.len, "<<", 2))
+	    !has_ltlt(p->ll.data, p->ll.len))
 		return 0;
 	vec marks, docs;
 	vec_init(&marks, sizeof(hmark));
@@ -2502,24 +2723,58 @@ static const char *join_words(parser *p, const df_word *w, size_t n, const char 
 	return vakt_arena_strndup(p->arena, vakt_buf_str(&b), b.len);
 }
 
+/* "key=value" of pair i (value NULL: the key alone). The word as written is that text
+ * when nothing was expanded, and then serves as is; otherwise a new arena string. */
+static const char *pair_text(parser *p, const df_instruction *in, size_t i)
+{
+	const char *k = in->keys[i], *v = in->values[i], *raw = in->args[i].raw;
+	if (!v)
+		return k;
+	size_t kn = strlen(k), vn = strlen(v);
+	if (strncmp(raw, k, kn) == 0 && raw[kn] == '=' && strcmp(raw + kn + 1, v) == 0)
+		return raw;
+	char *e = vakt_arena_alloc(p->arena, kn + vn + 2);
+	memcpy(e, k, kn);
+	e[kn] = '=';
+	memcpy(e + kn + 1, v, vn + 1);
+	return e;
+}
+
 /* The pairs as "key=value" (value NULL: the key alone), as args and expanded text. */
 static void pairs_to_args(parser *p, df_instruction *in)
 {
 	if (in->nargs != in->npairs)
 		return; /* legacy ENV: args are the key and the value */
-	_cleanup_buf_ vakt_buf b = VAKT_BUF_INIT(SIZE_MAX);
+	/* the expanded text is the pairs joined with one space, unless that is the text
+	 * itself: compared as the pairs are made, built only when it differs */
+	const char *t = in->text;
+	bool same = true;
+	size_t total = 0;
 	for (size_t i = 0; i < in->npairs; i++) {
-		const char *v = in->values[i];
-		const char *e =
-			v ? vakt_arena_printf(p->arena, "%s=%s", in->keys[i], v) : in->keys[i];
-		in->args[i].expanded = strcmp(e, in->args[i].raw) ? e : in->args[i].raw;
+		const char *e = pair_text(p, in, i), *raw = in->args[i].raw;
+		in->args[i].expanded = e != raw && strcmp(e, raw) ? e : raw;
 		in->args[i].unresolved = in->pair_words[i].unresolved;
-		if (i)
-			vakt_buf_putc(&b, ' ');
-		vakt_buf_puts(&b, e);
+		size_t n = strlen(e);
+		total += n + (i ? 1 : 0);
+		if (same && i)
+			same = *t++ == ' ';
+		if (same)
+			same = strncmp(t, e, n) == 0;
+		if (same)
+			t += n;
 	}
-	if (strcmp(vakt_buf_str(&b), in->text) != 0)
-		in->expanded = vakt_arena_strndup(p->arena, vakt_buf_str(&b), b.len);
+	if (same && *t == '\0')
+		return;
+	char *joined = vakt_arena_alloc(p->arena, total + 1), *o = joined;
+	for (size_t i = 0; i < in->npairs; i++) {
+		if (i)
+			*o++ = ' ';
+		size_t n = strlen(in->args[i].expanded);
+		memcpy(o, in->args[i].expanded, n);
+		o += n;
+	}
+	*o = '\0';
+	in->expanded = joined;
 }
 
 static int from_error(parser *p, const df_instruction *in, const df_word *w, const char *msg)
@@ -2776,19 +3031,21 @@ static int handle_logical(parser *p)
 	size_t n = p->ll.len, idx = p->insts.n;
 	if (skip_space(l, 0, n) == n) {
 		/* white space only (a lone escape, then blank lines): nothing BuildKit could run */
-		vec_free(&p->inside);
+		p->inside.n = 0;
 		return 0;
 	}
-	df_instruction in = {0};
-	int r = build_instruction(p, 0, n, &in);
+	/* built in place: nothing else grows p->insts meanwhile, and after an error the
+	 * parse fails, so a half-built last element is never seen */
+	df_instruction *in = vec_push(&p->insts);
+	int r = build_instruction(p, 0, n, in);
 	if (r < 0)
 		return r;
 	if (idx >= p->max_instructions)
-		return perr(p, VAKT_E_LIMIT, in.line, in.col, "more than %zu instructions",
+		return perr(p, VAKT_E_LIMIT, in->line, in->col, "more than %zu instructions",
 			    p->max_instructions);
-	if ((r = attach_heredocs(p, &in)) < 0)
+	if ((r = attach_heredocs(p, in)) < 0)
 		return r;
-	in.end_line = p->lineno;
+	in->end_line = p->lineno;
 	size_t first_inside = p->comments.n - p->inside.n;
 	for (size_t i = p->pending_comments; i < first_inside; i++)
 		((df_comment *)vec_at(&p->comments, i))->next_instruction = (int)idx;
@@ -2797,11 +3054,8 @@ static int handle_logical(parser *p)
 		((df_comment *)vec_at(&p->comments, c))->in_instruction = (int)idx;
 	}
 	p->pending_comments = first_inside;
-	vec_free(&p->inside);
-	if ((r = apply(p, &in, idx)) < 0)
-		return r;
-	*(df_instruction *)vec_push(&p->insts) = in;
-	return 0;
+	p->inside.n = 0;
+	return apply(p, in, idx);
 }
 
 /* parser.go's Parse loop: directives, comments, blank lines, continuations. */
@@ -2849,7 +3103,7 @@ static int parse_lines(parser *p)
 				return r;
 		}
 		if (p->ll.len == 0) {
-			vec_free(&p->inside);
+			p->inside.n = 0;
 			continue;
 		}
 		if ((r = handle_logical(p)) < 0)
@@ -2863,6 +3117,11 @@ static int parse_lines(parser *p)
 static void parser_free(parser *p)
 {
 	vakt_buf_free(&p->ll);
+	vec_free(&p->flags);
+	vec_free(&p->words);
+	vec_free(&p->pairs);
+	vakt_buf_free(&p->wbuf);
+	vakt_buf_free(&p->xout);
 	vec_free(&p->segs);
 	vec_free(&p->insts);
 	vec_free(&p->comments);
@@ -2938,6 +3197,11 @@ int vakt_dockerfile_parse(const char *name, const char *data, size_t len, const 
 	vec_init(&p.directives, sizeof(df_directive));
 	vec_init(&p.inside, sizeof(size_t));
 	vec_init(&p.scopes, sizeof(scope));
+	vec_init(&p.flags, sizeof(rword));
+	vec_init(&p.words, sizeof(rword));
+	vec_init(&p.pairs, sizeof(rpair));
+	vakt_buf_init(&p.wbuf, SIZE_MAX);
+	vakt_buf_init(&p.xout, SIZE_MAX);
 
 	int r;
 	if (p.len > max_bytes) {
@@ -2951,6 +3215,8 @@ int vakt_dockerfile_parse(const char *name, const char *data, size_t len, const 
 	if ((r = check_text(&p)) < 0 || (r = check_build_args(&p)) < 0)
 		goto out;
 	init_global(&p);
+	p.no_words = vakt_arena_calloc(arena, 1, sizeof(df_word));
+	p.no_flags = vakt_arena_calloc(arena, 1, sizeof(df_flag));
 	if ((r = parse_lines(&p)) < 0)
 		goto out;
 

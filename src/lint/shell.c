@@ -40,7 +40,7 @@ typedef struct word_info {
 	bool quoted, expansion, assignment;
 	bool name_ok;	  /* every character so far could be part of NAME in NAME=value */
 	bool digits_only; /* an IO number (2>&1) if a redirection follows at once */
-	size_t nchars;
+	size_t nchars;	  /* characters so far; only read (and kept exact) while name_ok */
 } word_info;
 
 typedef struct tz {
@@ -56,17 +56,26 @@ typedef struct tz {
 	/* position cursor: pc_off is at text line pc_tl, file column pc_col */
 	size_t pc_off, pc_tl;
 	unsigned pc_col;
+	bool ascii; /* no byte of the text is above 0x7f: every byte is a column */
 
 	heredoc *hd; /* pending heredocs, bodies skipped at the next newline */
 	size_t nhd, caphd;
 
 	vakt_arena *a;
-	sh_token *toks; /* heap while tokenising; copied to the arena at the end */
+	sh_token *toks; /* few, then the heap while tokenising; copied to the arena at the end */
 	size_t ntoks, captoks;
-	sh_source *subs; /* substitutions of the word being read (heap) */
+	sh_token few[32]; /* enough for most scripts (a RUN line): no heap at all */
+	sh_source *subs;  /* substitutions of the word being read (heap) */
 	size_t nsubs, capsubs;
 	vakt_buf word;	 /* text of the word being read */
 	vakt_buf target; /* a redirection's target (a heredoc delimiter) */
+	/* the texts of the word tokens, in one arena block: a word's text is never longer
+	 * than the input it was read from, and the words' inputs do not overlap and are each
+	 * followed by at least one byte or the end, so n + 1 bytes hold every text and its
+	 * NUL. Allocated at the first word; a text that would not fit (none should) gets
+	 * its own allocation. */
+	char *texts;
+	size_t texts_left;
 } tz;
 
 static int scan_list(tz *t, scan_mode mode, size_t open);
@@ -105,17 +114,49 @@ static sh_pos pos_at(tz *t, size_t off)
 		t->pc_tl = 0;
 		t->pc_col = src->col;
 	}
-	for (; t->pc_off < off && t->pc_off < t->n; t->pc_off++) {
-		unsigned char c = (unsigned char)t->s[t->pc_off];
-		if (c == '\n') {
-			t->pc_tl++;
-			t->pc_col = line_start_col(t, t->pc_tl);
-		} else if (t->pc_off + 1 >= t->n ||
-			   ((unsigned char)t->s[t->pc_off + 1] & 0xc0) != 0x80) {
-			t->pc_col++; /* the next byte starts a character (columns count those) */
+	/* the cursor in locals: the loop then keeps it in registers */
+	const unsigned char *s = (const unsigned char *)t->s;
+	size_t i = t->pc_off, tl = t->pc_tl, n = t->n, end = off < n ? off : n;
+	unsigned col = t->pc_col;
+	if (t->ascii) {
+		/* every byte but a newline is a column */
+		for (size_t j = i; j < end; j++) {
+			if (s[j] == '\n') {
+				tl++;
+				col = line_start_col(t, tl);
+				i = j + 1;
+			}
+		}
+		col += (unsigned)(end - i);
+		t->pc_off = end;
+		t->pc_tl = tl;
+		t->pc_col = col;
+		return (sh_pos){add_lines(src->line, tl), col};
+	}
+	/* a byte adds a column when the next one starts a character (columns count those);
+	 * the last byte of the text has no next one, and is counted after the loop */
+	size_t last = end == n && n ? n - 1 : end;
+	for (; i < last; i++) {
+		if (s[i] == '\n') {
+			tl++;
+			col = line_start_col(t, tl);
+		} else {
+			col += (s[i + 1] & 0xc0) != 0x80;
 		}
 	}
-	return (sh_pos){add_lines(src->line, t->pc_tl), t->pc_col};
+	if (i < end) { /* i == n - 1 */
+		if (s[i] == '\n') {
+			tl++;
+			col = line_start_col(t, tl);
+		} else {
+			col++;
+		}
+		i++;
+	}
+	t->pc_off = i;
+	t->pc_tl = tl;
+	t->pc_col = col;
+	return (sh_pos){add_lines(src->line, tl), col};
 }
 
 static int error_at(tz *t, size_t off, int code, const char *what)
@@ -126,26 +167,26 @@ static int error_at(tz *t, size_t off, int code, const char *what)
 
 /* ---- small helpers --------------------------------------------------------------------------- */
 
-static char at(const tz *t, size_t i)
+static inline char at(const tz *t, size_t i)
 {
 	return i < t->n ? t->s[i] : '\0';
 }
 
-static bool is_blank_at(const tz *t, size_t i)
+static inline bool is_blank_at(const tz *t, size_t i)
 {
 	char c = at(t, i);
 	return c == ' ' || c == '\t' || (c == '\r' && at(t, i + 1) == '\n');
 }
 
 /* Characters that end an unquoted word (with blanks). */
-static bool is_meta(char c)
+static inline bool is_meta(char c)
 {
 	return c == '\n' || c == ';' || c == '&' || c == '|' || c == '(' || c == ')' || c == '<' ||
 	       c == '>';
 }
 
 /* Length of a backslash-newline (line continuation) at i, or 0. */
-static size_t continuation_at(const tz *t, size_t i)
+static inline size_t continuation_at(const tz *t, size_t i)
 {
 	if (at(t, i) != '\\')
 		return 0;
@@ -156,21 +197,56 @@ static size_t continuation_at(const tz *t, size_t i)
 	return 0;
 }
 
-static bool is_name_start(char c)
+static inline bool is_name_start(char c)
 {
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
 }
 
-static bool is_name_char(char c)
+static inline bool is_name_char(char c)
 {
 	return is_name_start(c) || (c >= '0' && c <= '9');
 }
 
-static int put(tz *t, vakt_buf *out, const char *p, size_t n)
+/* What a byte is in an unquoted word: PLAIN stands for itself; SPECIAL does not (blanks,
+ * operator characters (is_meta), quotes, a backslash and the starts of expansions); a
+ * '\r' (CR) stands for itself unless a '\n' follows it (is_blank_at). */
+enum { PLAIN, SPECIAL, CR };
+static const unsigned char byte_class[256] = {
+	[' '] = SPECIAL, ['\t'] = SPECIAL, ['\n'] = SPECIAL, [';'] = SPECIAL,
+	['&'] = SPECIAL, ['|'] = SPECIAL,  ['('] = SPECIAL,  [')'] = SPECIAL,
+	['<'] = SPECIAL, ['>'] = SPECIAL,  ['\\'] = SPECIAL, ['\''] = SPECIAL,
+	['"'] = SPECIAL, ['$'] = SPECIAL,  ['`'] = SPECIAL,  ['\r'] = CR,
+};
+
+/* Whether the byte at i < t->n stands for itself in an unquoted word. */
+static inline bool plain_at(const tz *t, size_t i)
+{
+	unsigned char k = byte_class[(unsigned char)t->s[i]];
+	return k == PLAIN || (k == CR && (i + 1 >= t->n || t->s[i + 1] != '\n'));
+}
+
+/* The end of the run of bytes that stand for themselves from i. */
+static inline size_t plain_run_end(const tz *t, size_t i)
+{
+	const char *s = t->s;
+	size_t n = t->n;
+	for (;;) {
+		const unsigned char *q = (const unsigned char *)s + i;
+		while (q < (const unsigned char *)s + n && byte_class[*q] == PLAIN)
+			q++;
+		i = (size_t)(q - (const unsigned char *)s);
+		if (i < n && plain_at(t, i))
+			i++; /* a '\r' on its own */
+		else
+			return i;
+	}
+}
+
+static inline int put(tz *t, vakt_buf *out, const char *p, size_t n)
 {
 	if (!out || !n)
 		return 0;
-	if (vakt_buf_append(out, p, n) < 0)
+	if (vakt_buf_append_fast(out, p, n) < 0)
 		return error_at(t, t->i, VAKT_E_LIMIT, "word longer than the input allows");
 	return 0;
 }
@@ -363,8 +439,14 @@ static int double_quote_body(tz *t, vakt_buf *out, word_info *w, size_t open)
 		} else if (c == '`') {
 			TRY(backquote(t, out, w));
 		} else {
-			TRY(put(t, out, &c, 1));
-			t->i++;
+			/* a run of bytes that stand for themselves, copied at once */
+			size_t run = t->i;
+			while (++t->i < t->n) {
+				c = t->s[t->i];
+				if (c == '"' || c == '\\' || c == '$' || c == '`')
+					break;
+			}
+			TRY(put(t, out, t->s + run, t->i - run));
 		}
 	}
 	return error_at(t, open, VAKT_E_PARSE, "unterminated double quote");
@@ -542,7 +624,7 @@ static int dollar(tz *t, vakt_buf *out, word_info *w, bool in_dquote)
 
 /* ---- words ----------------------------------------------------------------------------------- */
 
-static void track_plain(word_info *w, char c)
+static inline void track_plain(word_info *w, char c)
 {
 	if (c == '=' && w->name_ok && w->nchars > 0)
 		w->assignment = true;
@@ -582,9 +664,15 @@ static int read_word(tz *t, vakt_buf *out, word_info *w)
 			continue;
 		}
 		if (c != '\\' && c != '\'' && c != '"' && c != '$' && c != '`') {
-			track_plain(w, c);
-			TRY(put(t, out, &c, 1));
-			t->i++;
+			/* a run of plain bytes (plain_at), copied at once; each is tracked until
+			 * the word can be neither an assignment nor an IO number (track_plain
+			 * changes nothing after) */
+			size_t run = t->i, i = run;
+			for (; i < t->n && (w->name_ok || w->digits_only) && plain_at(t, i); i++)
+				track_plain(w, t->s[i]);
+			i = plain_run_end(t, i);
+			t->i = i;
+			TRY(put(t, out, t->s + run, i - run));
 			continue;
 		}
 		track_other(w); /* quoted or expanded: not part of a NAME, not an IO number */
@@ -618,8 +706,11 @@ static int read_word(tz *t, vakt_buf *out, word_info *w)
 static sh_token *new_token(tz *t)
 {
 	if (t->ntoks == t->captoks) {
-		t->captoks = t->captoks ? 2 * t->captoks : 64;
-		t->toks = xreallocarray(t->toks, t->captoks, sizeof(*t->toks));
+		bool few = t->toks == t->few;
+		t->captoks *= 2;
+		t->toks = xreallocarray(few ? NULL : t->toks, t->captoks, sizeof(*t->toks));
+		if (few)
+			memcpy(t->toks, t->few, sizeof(t->few));
 	}
 	sh_token *k = &t->toks[t->ntoks++];
 	memset(k, 0, sizeof(*k));
@@ -640,11 +731,24 @@ static void emit_op(tz *t, const char *op, size_t off)
 	k->col = p.col;
 }
 
-static void emit_word(tz *t, const word_info *w, sh_pos p)
+/* A word token with the text text[0..len) (copied) and the substitutions recorded. */
+static void emit_word(tz *t, const word_info *w, sh_pos p, const char *text, size_t len)
 {
 	sh_token *k = new_token(t);
 	k->kind = SH_WORD;
-	k->text = vakt_arena_strndup(t->a, vakt_buf_str(&t->word), t->word.len);
+	if (!t->texts) {
+		t->texts_left = t->n + 1;
+		t->texts = vakt_arena_alloc(t->a, t->texts_left);
+	}
+	if (len < t->texts_left) {
+		memcpy(t->texts, text, len);
+		t->texts[len] = '\0';
+		k->text = t->texts;
+		t->texts += len + 1;
+		t->texts_left -= len + 1;
+	} else {
+		k->text = vakt_arena_strndup(t->a, text, len);
+	}
 	k->expansion = w->expansion;
 	k->quoted = w->quoted;
 	k->assignment = w->assignment;
@@ -660,17 +764,22 @@ static void emit_word(tz *t, const word_info *w, sh_pos p)
 
 /* ---- redirections and heredocs --------------------------------------------------------------- */
 
+/* Skip blanks and line continuations (the cursor in a local, for a tight loop). */
 static void skip_blanks(tz *t)
 {
-	for (;;) {
-		size_t k = continuation_at(t, t->i);
-		if (k)
-			t->i += k;
-		else if (is_blank_at(t, t->i))
-			t->i++;
+	const char *s = t->s;
+	size_t i = t->i, n = t->n;
+	while (i < n) {
+		if (s[i] == ' ' || s[i] == '\t' || (s[i] == '\r' && i + 1 < n && s[i + 1] == '\n'))
+			i++; /* is_blank_at */
+		else if (s[i] == '\\' && i + 1 < n && s[i + 1] == '\n')
+			i += 2; /* continuation_at */
+		else if (s[i] == '\\' && i + 2 < n && s[i + 1] == '\r' && s[i + 2] == '\n')
+			i += 3;
 		else
-			return;
+			break;
 	}
+	t->i = i;
 }
 
 static void push_heredoc(tz *t, const char *delim, size_t len, bool strip_tabs)
@@ -793,6 +902,17 @@ typedef struct list_state {
 	bool cmd_start;	  /* the next word starts a command */
 } list_state;
 
+/* The end of the word at start when it is plain bytes only (plain_at) up to a blank, an
+ * operator character or the end of the text: its text is then the input itself. start
+ * when it is anything else (read_word reads those). */
+static size_t plain_word_end(const tz *t, size_t start)
+{
+	size_t i = plain_run_end(t, start);
+	if (i > start && (i == t->n || is_blank_at(t, i) || is_meta(t->s[i])))
+		return i;
+	return start;
+}
+
 static int word(tz *t, scan_mode mode, list_state *ls)
 {
 	size_t start = t->i;
@@ -801,15 +921,29 @@ static int word(tz *t, scan_mode mode, list_state *ls)
 	sh_pos p = {0, 0};
 	if (top) {
 		p = pos_at(t, start);
-		vakt_buf_reset(&t->word);
 		t->nsubs = 0;
-		t->recording = true;
 	}
-	int r = read_word(t, top ? &t->word : NULL, &w);
-	if (top)
-		t->recording = false;
-	if (r < 0)
-		return r;
+	const char *text = t->s + start; /* the word's text, as read */
+	size_t len = plain_word_end(t, start) - start;
+	if (len) {
+		/* what read_word does with plain bytes, without a copy to t->word */
+		w.name_ok = w.digits_only = true;
+		for (size_t i = 0; i < len && (w.name_ok || w.digits_only); i++)
+			track_plain(&w, text[i]);
+		t->i = start + len;
+	} else {
+		if (top) {
+			vakt_buf_reset(&t->word);
+			t->recording = true;
+		}
+		int r = read_word(t, top ? &t->word : NULL, &w);
+		if (top)
+			t->recording = false;
+		if (r < 0)
+			return r;
+		text = vakt_buf_str(&t->word);
+		len = t->word.len;
+	}
 	char c = at(t, t->i);
 	if (w.digits_only && (c == '<' || c == '>') && at(t, t->i + 1) != '(')
 		return redirect(t); /* 2>&1: the digits are the redirection's file descriptor */
@@ -819,7 +953,7 @@ static int word(tz *t, scan_mode mode, list_state *ls)
 		ls->in_case--;
 	ls->cmd_start = w.assignment;
 	if (top)
-		emit_word(t, &w, p);
+		emit_word(t, &w, p, text, len);
 	return 0;
 }
 
@@ -892,6 +1026,12 @@ static int tokenize(const char *file, const sh_source *src, vakt_arena *a, sh_to
 		.pc_col = src->col,
 		.a = a,
 	};
+	t.toks = t.few;
+	t.captoks = VAKT_ARRAY_SIZE(t.few);
+	unsigned char any = 0;
+	for (size_t i = 0; i < t.n; i++)
+		any |= (unsigned char)t.s[i];
+	t.ascii = any < 0x80;
 	/* words never grow past the input: quote removal and escapes only shrink text */
 	vakt_buf_init(&t.word, t.n + 64);
 	vakt_buf_init(&t.target, t.n + 64);
@@ -911,7 +1051,8 @@ static int tokenize(const char *file, const sh_source *src, vakt_arena *a, sh_to
 		*ret = toks;
 		*ret_n = t.ntoks;
 	}
-	free(t.toks);
+	if (t.toks != t.few)
+		free(t.toks);
 	free(t.subs);
 	free(t.hd);
 	vakt_buf_free(&t.word);
@@ -1007,8 +1148,34 @@ static size_t skip_wrapper_options(const wrapper *w, const sh_token *words, size
 	return k < n ? k : n;
 }
 
-static const char *const reserved[] = {"!",  "{",  "}",	   "if",    "then",  "elif", "else",
-				       "fi", "do", "done", "while", "until", NULL};
+/* The reserved words that can lead a command: ! { } if then elif else fi do done while
+ * until. Checked by length first, as every command's first word goes through here. */
+static bool is_reserved(const char *s)
+{
+	switch (strlen(s)) {
+	case 1: return s[0] == '!' || s[0] == '{' || s[0] == '}';
+	case 2: return !memcmp(s, "if", 2) || !memcmp(s, "fi", 2) || !memcmp(s, "do", 2);
+	case 4:
+		return !memcmp(s, "then", 4) || !memcmp(s, "elif", 4) || !memcmp(s, "else", 4) ||
+		       !memcmp(s, "done", 4);
+	case 5: return !memcmp(s, "while", 5) || !memcmp(s, "until", 5);
+	default: return false;
+	}
+}
+
+/* The wrapper named name (a basename), or NULL. Most words are not wrappers: their first
+ * two letters rule nearly all of them out before any string comparison. */
+static const wrapper *find_wrapper(const char *name)
+{
+	if (!name[0])
+		return NULL;
+	for (size_t i = 0; i < VAKT_ARRAY_SIZE(wrappers); i++) {
+		const char *wn = wrappers[i].name;
+		if (name[0] == wn[0] && name[1] == wn[1] && strcmp(name, wn) == 0)
+			return &wrappers[i];
+	}
+	return NULL;
+}
 
 /* Index of the first word of the command proper: assignments, reserved words and
  * wrappers (with their options, operands and assignments) skipped. */
@@ -1017,15 +1184,11 @@ static size_t command_start(const sh_token *words, size_t n)
 	size_t k = 0;
 	while (k < n) {
 		const sh_token *w = &words[k];
-		if (w->assignment || (!w->quoted && in_list(reserved, w->text, strlen(w->text)))) {
+		if (w->assignment || (!w->quoted && is_reserved(w->text))) {
 			k++;
 			continue;
 		}
-		const char *name = basename_of(w->text);
-		const wrapper *wr = NULL;
-		for (size_t i = 0; i < VAKT_ARRAY_SIZE(wrappers) && !wr; i++)
-			if (strcmp(name, wrappers[i].name) == 0)
-				wr = &wrappers[i];
+		const wrapper *wr = find_wrapper(basename_of(w->text));
 		if (!wr)
 			break;
 		k = skip_wrapper_options(wr, words, k + 1, n);
