@@ -4,6 +4,7 @@
 A case is a directory holding:
     cmd       the arguments after `vakt`, shell-quoted, on one line (run from the repo root)
     stdin     optional: fed to standard input
+    cwd       optional: the directory to run in, relative to the repo root
     stdout    expected standard output
     stderr    expected standard error
     exit      expected exit code
@@ -23,12 +24,15 @@ import sys
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 
 
-def run_case(vakt, case):
+def run_case(vakt, case, home):
     args = shlex.split((case / "cmd").read_text())
     stdin = (case / "stdin").read_bytes() if (case / "stdin").exists() else b""
-    env = dict(os.environ, NO_COLOR="1", LC_ALL="C")
+    cwd = ROOT / (case / "cwd").read_text().strip() if (case / "cwd").exists() else ROOT
+    # the caller's own configuration (~/.hadolint.yaml, $XDG_CONFIG_HOME) stays out
+    env = dict(os.environ, NO_COLOR="1", LC_ALL="C", HOME=home)
+    env.pop("XDG_CONFIG_HOME", None)
     env["PATH"] = str(pathlib.Path(vakt).resolve().parent) + os.pathsep + env.get("PATH", "")
-    p = subprocess.run(["vakt", *args], input=stdin, capture_output=True, cwd=ROOT, env=env,
+    p = subprocess.run(["vakt", *args], input=stdin, capture_output=True, cwd=cwd, env=env,
                        timeout=120)
     return p.stdout.decode(errors="replace"), p.stderr.decode(errors="replace"), p.returncode
 
@@ -38,10 +42,13 @@ def main():
     update = argv and argv[0] == "--update"
     if update:
         argv = argv[1:]
-    vakt, cases = argv[0], [pathlib.Path(c) for c in argv[1:]]
+    vakt = str(pathlib.Path(argv[0]).resolve())
+    cases = [pathlib.Path(c).resolve() for c in argv[1:]]
     failed = 0
+    import tempfile
+    home = tempfile.mkdtemp(prefix="vakt-golden-home-")
     for case in cases:
-        out, err, code = run_case(vakt, case)
+        out, err, code = run_case(vakt, case, home)
         if update:
             (case / "stdout").write_text(out)
             (case / "stderr").write_text(err)
