@@ -1292,18 +1292,30 @@ void vakt_lint_buffer(const vakt_lint_options *opt, const char *name, const void
 	sum->fail_on = opt->fail_on;
 	config_defaults(&r.defaults);
 	r.cfg = &r.defaults;
-	/* namespaces first, as vakt_lint_run does */
-	for (int p = opt->pss_set ? 1 : 0; p < 2; p++) {
-		r.prepass = p == 0;
-		if (!r.prepass) {
-			vakt_report_begin(report);
-			sum->files++;
-			vakt_report_file_begin(report, name);
+	vakt_input_type t = opt->type ? opt->type : VAKT_INPUT_KUBERNETES;
+	if (t == VAKT_INPUT_DOCKERFILE || t == VAKT_INPUT_SHELL || t == VAKT_INPUT_MAKEFILE ||
+	    t == VAKT_INPUT_GITHUB || t == VAKT_INPUT_GITLAB) {
+		vakt_report_begin(report);
+		sum->files++;
+		vakt_report_file_begin(report, name);
+		if (t == VAKT_INPUT_DOCKERFILE)
+			lint_dockerfile_data(&r, name, data, len, opt->target, opt->build_args);
+		else
+			lint_script_data(&r, script_kind(t), name, data, len);
+	} else {
+		/* namespaces first, as vakt_lint_run does */
+		for (int p = opt->pss_set ? 1 : 0; p < 2; p++) {
+			r.prepass = p == 0;
+			if (!r.prepass) {
+				vakt_report_begin(report);
+				sum->files++;
+				vakt_report_file_begin(report, name);
+			}
+			vakt_doc_stream *s = NULL;
+			vakt_doc_stream_open_mem(data, len, name, &opt->limits, &s, NULL);
+			lint_stream(&r, s, name);
+			vakt_doc_stream_free(s);
 		}
-		vakt_doc_stream *s = NULL;
-		vakt_doc_stream_open_mem(data, len, name, &opt->limits, &s, NULL);
-		lint_stream(&r, s, name);
-		vakt_doc_stream_free(s);
 	}
 	vakt_report_file_end(report, name);
 	finish_summary(opt, sum);

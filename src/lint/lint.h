@@ -69,7 +69,8 @@ int vakt_lint_run(const vakt_lint_options *opt, const char *const *inputs, size_
 		  vakt_report *report, vakt_summary *sum, vakt_error **err);
 
 /* Lint one in-memory input named name (no configuration file, no directory walk): for
- * fuzzing and for callers that already hold the bytes. Fills *sum like vakt_lint_run. */
+ * fuzzing and for callers that already hold the bytes. opt->type says what it is
+ * (Kubernetes by default; a compose project needs files). Fills *sum like vakt_lint_run. */
 void vakt_lint_buffer(const vakt_lint_options *opt, const char *name, const void *data,
 		      size_t len, vakt_report *report, vakt_summary *sum);
 
