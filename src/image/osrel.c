@@ -1,0 +1,1 @@
+/* osrel.c - placeholder until this part lands. */

@@ -1,0 +1,1 @@
+/* pkg.c - placeholder until this part lands. */

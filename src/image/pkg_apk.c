@@ -1,0 +1,1 @@
+/* pkg_apk.c - placeholder until this part lands. */

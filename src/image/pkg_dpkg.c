@@ -1,0 +1,1 @@
+/* pkg_dpkg.c - placeholder until this part lands. */

@@ -1,0 +1,1 @@
+/* pkg_rpm.c - placeholder until this part lands. */

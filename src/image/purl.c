@@ -1,0 +1,1 @@
+/* purl.c - placeholder until this part lands. */

@@ -1,0 +1,1 @@
+/* sbom_cdx.c - placeholder until this part lands. */

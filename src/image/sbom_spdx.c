@@ -1,0 +1,1 @@
+/* sbom_spdx.c - placeholder until this part lands. */

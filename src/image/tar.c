@@ -1,0 +1,1 @@
+/* tar.c - placeholder until this part lands. */

@@ -1,0 +1,7 @@
+/* placeholder until this test lands */
+#include <stdio.h>
+int main(void)
+{
+	puts("SKIP: not written yet");
+	return 77;
+}
