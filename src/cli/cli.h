@@ -14,10 +14,12 @@ typedef struct vakt_command {
 	const vakt_cmd_help *help;
 } vakt_command;
 
+int cmd_image(int argc, char **argv);
 int cmd_lint(int argc, char **argv);
 int cmd_rules(int argc, char **argv);
 int cmd_version(int argc, char **argv);
 
+extern const vakt_cmd_help cmd_image_help;
 extern const vakt_cmd_help cmd_lint_help;
 extern const vakt_cmd_help cmd_rules_help;
 extern const vakt_cmd_help cmd_version_help;

@@ -132,7 +132,8 @@ static void show_markdown(const vakt_rule *r)
 	const char *snippet = prose ? (nl ? nl + 1 : NULL) : r->fix;
 	/* the snippet's language: Dockerfile lines, shell (docker run), or YAML */
 	const char *lang = "yaml";
-	if (snippet && strcmp(r->target, "dockerfile") == 0)
+	if (snippet && (strcmp(r->target, "dockerfile") == 0 ||
+			(strcmp(r->target, "image") == 0 && strncmp(snippet, "docker ", 7) != 0)))
 		lang = "dockerfile";
 	else if (snippet && (strncmp(snippet, "docker run", 10) == 0 || strncmp(snippet, "-v ", 3) == 0 ||
 			     strncmp(snippet, "-p ", 3) == 0 || strncmp(snippet, "kubectl", 7) == 0))

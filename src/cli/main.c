@@ -23,6 +23,7 @@ static const vakt_cmd_help cmd_help_help = {
 
 static const vakt_command commands[] = {
 	{"lint", cmd_lint, &cmd_lint_help},
+	{"image", cmd_image, &cmd_image_help},
 	{"rules", cmd_rules, &cmd_rules_help},
 	{"version", cmd_version, &cmd_version_help},
 	{"help", cmd_help, &cmd_help_help},

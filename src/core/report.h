@@ -18,6 +18,8 @@
 #include "core/finding.h"
 #include "core/rule.h"
 
+struct jsonw;
+
 typedef enum vakt_format {
 	VAKT_FORMAT_TEXT,
 	VAKT_FORMAT_JSON,
@@ -34,6 +36,10 @@ typedef struct vakt_report_info {
 	size_t nrules;
 	int color;                 /* text: 1 colour, 0 none */
 	bool verbose;              /* text: print the fix hint under each finding */
+	/* JSON: write further members of the top-level object (after "errors", before
+	 * "summary"), e.g. `vakt image`'s "image" and "packages". NULL: none. */
+	void (*json_extra)(struct jsonw *w, void *ud);
+	void *extra_ud;
 } vakt_report_info;
 
 typedef struct vakt_summary {

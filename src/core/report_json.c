@@ -116,6 +116,8 @@ static void json_end(vakt_report *r, const vakt_summary *s)
 		jsonw_obj_end(w);
 	}
 	jsonw_arr_end(w);
+	if (r->info.json_extra)
+		r->info.json_extra(w, r->info.extra_ud);
 	jsonw_key(w, "summary");
 	jsonw_obj_begin(w);
 	jsonw_kv_int(w, "files", s->files);

@@ -80,4 +80,27 @@ typedef struct vakt_image {
 	vakt_arena arena;       /* every string above */
 } vakt_image;
 
+typedef struct vakt_image_options {
+	const char *platform;       /* "linux/amd64" (the default when NULL) */
+	bool verify_digests;        /* check every blob against its digest */
+	uint64_t max_uncompressed;  /* decompressed bytes allowed for the image; 0: default */
+	/* Non-fatal problems: where ("layer 2 (sha256:ab12...)", a database path) and what. */
+	void (*on_warning)(const char *where, unsigned line, const char *msg, void *ud);
+	/* Progress while layers stream: layer (1-based) of nlayers, blob bytes read so far of
+	 * total (0 when unknown); done once at the end. About every 100 ms. NULL: none. */
+	void (*on_progress)(size_t layer, size_t nlayers, uint64_t bytes, uint64_t total,
+			    bool done, void *ud);
+	void *ud;
+} vakt_image_options;
+
+#define VAKT_IMAGE_DEFAULT_MAX_UNCOMPRESSED (32ULL << 30) /* 32 GiB */
+
+/* Read the image named by ref (see the top of this file). Returns 0 and *ret, or a
+ * negative code with *err: VAKT_E_USAGE for a reference that needs a tag, VAKT_E_NOTFOUND,
+ * VAKT_E_PARSE / VAKT_E_INVALID / VAKT_E_LIMIT for a broken or hostile image. */
+int vakt_image_scan(const char *ref, const vakt_image_options *opt, vakt_image **ret,
+		    vakt_error **err);
+
+vakt_image *vakt_image_free(vakt_image *img);
+
 #endif

@@ -900,61 +900,6 @@ void check_df_add_local(lint_ctx *ctx)
 
 /* ---- secrets ----------------------------------------------------------------------------------- */
 
-/* A variable name that says it holds a secret (and is not a path to one): one of the words
- * below, ending the name or one of its parts. */
-static bool secret_name(const char *k)
-{
-	static const char *const words[] = {"PASSWORD", "PASSWD", "SECRET", "TOKEN", "API_KEY",
-					    "APIKEY", "ACCESS_KEY", "PRIVATE_KEY", "CREDENTIAL",
-					    "AUTH_KEY", "CLIENT_KEY", "SIGNING_KEY"};
-	char up[256];
-	size_t n = 0;
-	for (; k[n] && n + 1 < sizeof(up); n++)
-		up[n] = (char)toupper((unsigned char)k[n]);
-	up[n] = '\0';
-	static const char *const benign[] = {"_FILE", "_PATH", "_DIR", "_URL", "_ENDPOINT", "_NAME",
-					     "_LENGTH", "_TTL", "_EXPIRY", "_HEADER", "_TYPE"};
-	for (size_t i = 0; i < sizeof(benign) / sizeof(benign[0]); i++) {
-		size_t b = strlen(benign[i]);
-		if (n > b && strcmp(up + n - b, benign[i]) == 0)
-			return false;
-	}
-	/* a word ends the name or a part of it (DB_PASSWORD, GITHUB_TOKEN, CLIENT_SECRETS,
-	 * SECRETKEY), so TOKENIZERS_PARALLELISM is not a token */
-	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
-		for (const char *m = strstr(up, words[i]); m; m = strstr(m + 1, words[i])) {
-			const char *e = m + strlen(words[i]);
-			if (*e == 'S')
-				e++;
-			if (*e == '\0' || *e == '_' || *e == '-' || *e == '.' || strncmp(e, "KEY", 3) == 0)
-				return true;
-		}
-	return false;
-}
-
-/* A value that looks like a credential whatever its name. */
-static const char *secret_value(const char *v)
-{
-	if (!v)
-		return NULL;
-	if (strncmp(v, "AKIA", 4) == 0 && strlen(v) == 20)
-		return "an AWS access key ID";
-	if ((strncmp(v, "ghp_", 4) == 0 || strncmp(v, "gho_", 4) == 0 || strncmp(v, "ghs_", 4) == 0 ||
-	     strncmp(v, "github_pat_", 11) == 0) && strlen(v) >= 36)
-		return "a GitHub token";
-	if (strncmp(v, "xox", 3) == 0 && strchr("baprs", v[3]) && v[4] == '-')
-		return "a Slack token";
-	if (strstr(v, "-----BEGIN") && strstr(v, "PRIVATE KEY"))
-		return "a private key";
-	if (strncmp(v, "glpat-", 6) == 0)
-		return "a GitLab token";
-	if (strncmp(v, "sk_live_", 8) == 0)
-		return "a Stripe key";
-	if (strncmp(v, "npm_", 4) == 0 && strlen(v) == 40)
-		return "an npm token";
-	return NULL;
-}
-
 void check_df_secrets(lint_ctx *ctx)
 {
 	for (size_t i = 0; i < ctx->df->ninstructions; i++) {
@@ -968,10 +913,10 @@ void check_df_secrets(lint_ctx *ctx)
 		const char *kw = vakt_dockerfile_kind_name(ins->kind);
 		for (size_t p = 0; p < ins->npairs; p++) {
 			const char *k = ins->keys[p], *v = ins->values[p];
-			const char *what = secret_value(v);
+			const char *what = lint_secret_value(v);
 			if (what)
 				df_emit(ctx, R_DF_007, i, "%s %s holds what looks like %s", kw, k, what);
-			else if (secret_name(k) && (ins->kind == DF_ARG || (v && v[0])))
+			else if (lint_secret_name(k) && (ins->kind == DF_ARG || (v && v[0])))
 				df_emit(ctx, R_DF_007, i, "%s %s is named as a secret, and %s", kw, k,
 					ins->kind == DF_ARG ? "build args are recorded in the image history"
 							    : "ENV is stored in the image config");

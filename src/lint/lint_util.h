@@ -37,4 +37,11 @@ typedef struct lint_image_ref {
 } lint_image_ref;
 void lint_image_ref_parse(const char *image, lint_image_ref *ret);
 
+/* A variable name that says it holds a secret (DB_PASSWORD, GITHUB_TOKEN), not a path or
+ * URL to one (PASSWORD_FILE). */
+bool lint_secret_name(const char *name);
+/* What a value looks like when it is a credential whatever its name ("an AWS access key
+ * ID", "a private key"), or NULL. */
+const char *lint_secret_value(const char *value);
+
 #endif

@@ -11,6 +11,9 @@ An input is one of:
     docker-compose*.yml), .gitlab-ci.yml;
   - a GitHub Actions workflow, .github/workflows/*.yml under good/ or bad/ (the path is
     what makes it a workflow), each its own input;
+  - an image spec, NAME.image.json (see tests/image/mkimage.py): the image is built into a
+    temporary directory and checked with `vakt image`; its headers are the spec's
+    "_severity" and "_max_severity" members;
   - any other subdirectory of good/ or bad/, linted as one input (vakt lint DIR): a compose
     project with its override file, .env or the Dockerfile it builds, say. The fixture's
     headers are read from every file in it.
@@ -52,6 +55,8 @@ def is_input_file(f):
     n = f.name
     if n in NOT_INPUTS:
         return False
+    if n.endswith(".image.json"):
+        return True
     return (n.endswith(YAML_SUFFIXES) or n in ("Dockerfile", "Containerfile", "Makefile",
                                                "makefile", "GNUmakefile")
             or n.startswith(("Dockerfile.", "Containerfile.")) or n.endswith(
@@ -91,6 +96,12 @@ def files_of(path):
 def headers(path):
     """The header lines of an input: {"args": [...], "severity": str, "max-severity": str}."""
     h = {"args": []}
+    if path.name.endswith(".image.json"):
+        spec = json.loads(path.read_text())
+        for key in ("severity", "max-severity"):
+            if "_" + key.replace("-", "_") in spec:
+                h[key] = spec["_" + key.replace("-", "_")]
+        return h
     for f in files_of(path):
         try:
             text = f.read_text()
@@ -136,8 +147,14 @@ def lint(vakt, path, rule, workdir):
     env = {k: v for k, v in os.environ.items()
            if k in ("PATH", "LANG", "TMPDIR") or k.startswith(KEPT_ENV_PREFIXES)}
     env["HOME"] = workdir
-    p = subprocess.run([vakt, "lint", "-f", "json", *args, str(path.resolve())],
-                       capture_output=True, text=True, timeout=60, cwd=workdir, env=env)
+    if path.name.endswith(".image.json"):
+        image = os.path.join(workdir, path.name[:-len(".image.json")] + ".img")
+        subprocess.run(["/usr/bin/python3", str(ROOT / "tests/image/mkimage.py"), str(path), image],
+                       check=True)
+        cmd = [vakt, "image", "-f", "json", image]
+    else:
+        cmd = [vakt, "lint", "-f", "json", *args, str(path.resolve())]
+    p = subprocess.run(cmd, capture_output=True, text=True, timeout=60, cwd=workdir, env=env)
     if p.returncode not in (0, 1):
         raise RuntimeError(f"{path}: vakt exited {p.returncode}: {p.stderr.strip()}")
     return json.loads(p.stdout)["findings"], h

@@ -1,0 +1,629 @@
+/* image.c - `vakt image`: resolve the reference, stream the layers into the view, and
+ * take the inventory.
+ *
+ * Layers are read once, base first. Each tar entry changes the kept view (view.c) the
+ * way a container engine's overlay mount would; the contents of the few files the
+ * inventory needs are read into memory, every other body is skipped (on an uncompressed
+ * layer in a file, without reading it). After every layer that touched a package
+ * database the databases are read again, so each package is attributed to the layer
+ * that introduced the version the image ends with.
+ */
+#include "image/image.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/buf.h"
+#include "core/cleanup.h"
+#include "core/fs.h"
+#include "core/xalloc.h"
+#include "image/inventory.h"
+#include "image/manifest.h"
+#include "image/source.h"
+#include "image/store.h"
+#include "image/scan.h"
+#include "image/tar.h"
+#include "image/view.h"
+
+/* ---- scan state ---------------------------------------------------------------------- */
+
+void scan_warn(scan *s, const char *where, unsigned line, const char *fmt, ...)
+{
+	if (!s->opt->on_warning)
+		return;
+	char msg[1024];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	s->opt->on_warning(where, line, msg, s->opt->ud);
+}
+
+static void pkg_warn(const char *file, unsigned line, const char *msg, void *ud)
+{
+	scan *s = ud;
+	scan_warn(s, file, line, "%s", msg);
+}
+
+void scan_progress(scan *s, size_t layer, uint64_t bytes, bool force)
+{
+	if (!s->opt->on_progress)
+		return;
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	long ms = (now.tv_sec - s->last_progress.tv_sec) * 1000 +
+		  (now.tv_nsec - s->last_progress.tv_nsec) / 1000000;
+	if (!force && ms < 100)
+		return;
+	s->last_progress = now;
+	s->opt->on_progress(layer, s->img->nlayers, s->base_bytes + bytes, s->total_bytes, false,
+			    s->opt->ud);
+}
+
+/* ---- what to keep ------------------------------------------------------------------- */
+
+static size_t wanted_size(const scan *s, const char *path)
+{
+	size_t m = vakt_inventory_max_size(path);
+	if (m)
+		return m;
+	for (size_t i = 0; i < s->nextra; i++)
+		if (strcmp(s->extra[i], path) == 0)
+			return 256u << 20;
+	return 0;
+}
+
+/* A symlink at a wanted path (etc/os-release -> ../usr/lib/os-release) makes its target
+ * wanted too, so a file that is only reached through a link is still kept. The target
+ * is joined lexically; ".." stops at the root. */
+static void want_link_target(scan *s, const char *path, const char *target)
+{
+	char buf[2 * VAKT_TAR_MAX_PATH + 2], clean[VAKT_TAR_MAX_PATH + 1];
+	const char *slash = strrchr(path, '/');
+	size_t dl = (target[0] == '/' || !slash) ? 0 : (size_t)(slash - path);
+	if (dl + strlen(target) + 2 > sizeof(buf))
+		return;
+	memcpy(buf, path, dl);
+	buf[dl] = '/';
+	strcpy(buf + dl + 1, target);
+	/* resolve ".." lexically, clamped at the root */
+	char out[sizeof(buf)];
+	size_t o = 0;
+	for (const char *p = buf; *p;) {
+		while (*p == '/')
+			p++;
+		const char *e = p;
+		while (*e && *e != '/')
+			e++;
+		size_t cl = (size_t)(e - p);
+		if (!cl)
+			break;
+		if (cl == 2 && p[0] == '.' && p[1] == '.') {
+			while (o > 0 && out[o - 1] != '/')
+				o--;
+			if (o > 0)
+				o--;
+		} else if (!(cl == 1 && p[0] == '.')) {
+			if (o)
+				out[o++] = '/';
+			memcpy(out + o, p, cl);
+			o += cl;
+		}
+		p = e;
+	}
+	out[o] = '\0';
+	if (o == 0 || o > VAKT_TAR_MAX_PATH || s->nextra >= 64)
+		return;
+	strcpy(clean, out);
+	for (size_t i = 0; i < s->nextra; i++)
+		if (strcmp(s->extra[i], clean) == 0)
+			return;
+	s->extra = xreallocarray(s->extra, s->nextra + 1, sizeof(*s->extra));
+	s->extra[s->nextra++] = xstrdup(clean);
+}
+
+/* ---- packages per layer -------------------------------------------------------------- */
+
+static int cmp_pkg_key(const vakt_pkg *a, const vakt_pkg *b)
+{
+	if (a->type != b->type)
+		return (int)a->type - (int)b->type;
+	int c = strcmp(a->name, b->name);
+	if (c)
+		return c;
+	return strcmp(a->arch ? a->arch : "", b->arch ? b->arch : "");
+}
+
+/* After layer `layer` changed a package database: read them again and carry over the
+ * introducing layer of every package whose version did not change. */
+static void packages_after_layer(scan *s, int layer)
+{
+	vakt_files f = vakt_files_view(s->view);
+	vakt_pkg_list now;
+	vakt_pkg_list_init(&now);
+	vakt_inventory_packages(&f, &now, pkg_warn, s);
+	vakt_pkg_list_sort(&now);
+	for (size_t i = 0; i < now.n; i++) {
+		vakt_pkg *p = &now.items[i];
+		p->layer = layer;
+		if (!s->have_prev)
+			continue;
+		size_t lo = 0, hi = s->prev.n;
+		while (lo < hi) { /* prev is sorted by type, name, arch, version */
+			size_t mid = lo + (hi - lo) / 2;
+			if (cmp_pkg_key(&s->prev.items[mid], p) < 0)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		for (size_t j = lo; j < s->prev.n && cmp_pkg_key(&s->prev.items[j], p) == 0; j++)
+			if (strcmp(s->prev.items[j].version, p->version) == 0) {
+				p->layer = s->prev.items[j].layer;
+				break;
+			}
+	}
+	if (s->have_prev)
+		vakt_pkg_list_free(&s->prev);
+	s->prev = now;
+	s->have_prev = true;
+}
+
+/* ---- one layer ------------------------------------------------------------------------ */
+
+/* Read the current entry's body (size bytes) into a new buffer. */
+static int read_body(vakt_tar *t, uint64_t size, char **ret, vakt_error **err)
+{
+	char *buf = xmalloc((size_t)size + 1);
+	size_t got = 0;
+	int r = vakt_tar_read(t, buf, (size_t)size, &got, err);
+	if (r < 0) {
+		free(buf);
+		return r;
+	}
+	if (got != size) {
+		free(buf);
+		return vakt_error_set(err, VAKT_E_PARSE, "entry body ends early");
+	}
+	buf[size] = '\0';
+	*ret = buf;
+	return 0;
+}
+
+/* Apply one tar entry of layer li to the view. */
+int scan_apply_entry(scan *s, vakt_tar *t, const vakt_tar_entry *e, int li, layer_stats *st,
+		       vakt_error **err)
+{
+	char path[VAKT_TAR_MAX_PATH + 1];
+	unsigned fl = vakt_tar_clean_path(e->path, path, sizeof(path));
+	if (fl & VAKT_PATH_DOTDOT) {
+		/* A ".." component would put the entry outside the root on extraction: a
+		 * hostile layer. It changes nothing in the view. */
+		if (st->dotdot++ == 0)
+			scan_warn(s, s->where, 0, "entry \"%s\" climbs out of the image root with \"..\": ignored",
+			     e->path);
+		return 0;
+	}
+	if (fl & VAKT_PATH_EMPTY)
+		return 0;
+
+	const char *slash = strrchr(path, '/');
+	const char *base = slash ? slash + 1 : path;
+	if (strncmp(base, ".wh.", 4) == 0) {
+		char dir[VAKT_TAR_MAX_PATH + 1];
+		size_t dl = slash ? (size_t)(slash - path) : 0;
+		memcpy(dir, path, dl);
+		dir[dl] = '\0';
+		if (strcmp(base, ".wh..wh..opq") == 0)
+			vakt_view_whiteout(s->view, li, dir, ".wh..opq");
+		else if (strncmp(base, ".wh..wh.", 8) != 0) /* aufs bookkeeping otherwise */
+			vakt_view_whiteout(s->view, li, dir, base + 4);
+		return 0;
+	}
+
+	vakt_ventry ve = {.path = path, .mode = e->mode};
+	switch (e->type) {
+	case VAKT_TAR_DIR:
+		ve.type = VAKT_V_DIR;
+		break;
+	case VAKT_TAR_SYMLINK:
+		ve.type = VAKT_V_SYMLINK;
+		ve.link = e->link;
+		ve.keep = true;
+		if (wanted_size(s, path))
+			want_link_target(s, path, e->link);
+		break;
+	case VAKT_TAR_HARDLINK: {
+		char target[VAKT_TAR_MAX_PATH + 1];
+		unsigned tf = vakt_tar_clean_path(e->link, target, sizeof(target));
+		if (tf & (VAKT_PATH_DOTDOT | VAKT_PATH_EMPTY)) {
+			if (st->dotdot++ == 0)
+				scan_warn(s, s->where, 0, "hard link \"%s\" -> \"%s\" points outside the image root: ignored",
+				     e->path, e->link);
+			return 0;
+		}
+		bool missing = false;
+		int r = vakt_view_hardlink(s->view, li, path, target, wanted_size(s, path) > 0, &missing, err);
+		if (r < 0)
+			return r;
+		if (missing)
+			scan_warn(s, s->where, 0, "%s is a hard link to %s, whose content was not kept", path, target);
+		return 0;
+	}
+	case VAKT_TAR_CHR:
+	case VAKT_TAR_BLK:
+	case VAKT_TAR_FIFO:
+		/* Recorded as "something else is here", never created anywhere. */
+		ve.type = VAKT_V_OTHER;
+		ve.keep = wanted_size(s, path) > 0;
+		if (ve.keep && st->devices++ == 0)
+			scan_warn(s, s->where, 0, "%s is a device or FIFO, not a file", path);
+		break;
+	case VAKT_TAR_OTHER:
+		ve.type = VAKT_V_OTHER;
+		ve.keep = wanted_size(s, path) > 0;
+		if (ve.keep && st->sparse++ == 0)
+			scan_warn(s, s->where, 0, "%s is stored as a GNU sparse file or of type '%c': not read",
+			     path, e->typeflag);
+		break;
+	case VAKT_TAR_REG: {
+		ve.type = VAKT_V_REG;
+		size_t max = wanted_size(s, path);
+		if (max) {
+			if (e->size > max) {
+				char lim[32];
+				scan_warn(s, s->where, 0, "%s is larger than %s: not read", path,
+				     vakt_size_str(max, lim, sizeof(lim)));
+			} else {
+				int r = read_body(t, e->size, &ve.data, err);
+				if (r < 0)
+					return r;
+				ve.len = (size_t)e->size;
+				ve.keep = true;
+			}
+		}
+		break;
+	}
+	default:
+		return 0;
+	}
+	return vakt_view_apply(s->view, li, &ve, err);
+}
+
+/* Stream one layer from raw (owned) into the view. */
+int scan_layer(scan *s, size_t li, vakt_src *raw, const char *expect_digest,
+		      const char *expect_diff, vakt_error **err)
+{
+	vakt_image_layer *L = &s->img->layers[li];
+	vakt_src *top = raw, *digest = NULL;
+	if (s->opt->verify_digests && (expect_digest || expect_diff)) {
+		digest = vakt_src_digest(raw);
+		top = digest;
+	}
+	vakt_compression comp = VAKT_COMP_NONE;
+	int r = vakt_src_decompress(top, &s->budget, &top, &comp, err);
+	if (r < 0) {
+		vakt_src_free(top);
+		return r;
+	}
+	L->compression = vakt_compression_name(comp);
+
+	vakt_tar *t = vakt_tar_new(top);
+	layer_stats st = {0};
+	const vakt_tar_entry *e;
+	uint64_t n = 0;
+	while ((r = vakt_tar_next(t, &e, err)) > 0) {
+		r = scan_apply_entry(s, t, e, (int)li, &st, err);
+		if (r < 0)
+			break;
+		if ((++n & 255) == 0)
+			scan_progress(s, li + 1, vakt_src_offset(raw), false);
+	}
+	if (r >= 0 && vakt_tar_truncated(t))
+		scan_warn(s, s->where, 0, "the layer's tar ends without its end-of-archive marker");
+	vakt_tar_free(t);
+
+	if (r >= 0 && digest) {
+		/* Every byte must be hashed: drain what the tar reader did not need (the
+		 * padding after the end marker, compressed trailers). */
+		char buf[65536];
+		size_t got;
+		do
+			r = vakt_src_read(top, buf, sizeof(buf), &got, err);
+		while (r >= 0 && got > 0);
+		if (r >= 0 && top != digest)
+			do
+				r = vakt_src_read(digest, buf, sizeof(buf), &got, err);
+			while (r >= 0 && got > 0);
+		char have[72];
+		if (r >= 0)
+			r = vakt_src_digest_final(digest, have, err);
+		if (r >= 0) {
+			/* An uncompressed layer's digest is its diff ID; a compressed one's is
+			 * the blob digest. */
+			const char *want = expect_digest ? expect_digest : expect_diff;
+			if (strcmp(have, want) != 0)
+				r = vakt_error_set(err, VAKT_E_INVALID,
+						   "does not match its digest: expected %s, the bytes hash to %s", want,
+						   have);
+		}
+	}
+	if (r < 0)
+		vakt_error_wrap(err, "%s", s->where);
+	s->base_bytes += vakt_src_offset(raw);
+	vakt_src_free(top);
+	return r < 0 ? r : 0;
+}
+
+void scan_set_where(scan *s, size_t li)
+{
+	const vakt_image_layer *L = &s->img->layers[li];
+	const char *d = L->digest ? L->digest : L->diff_id;
+	if (d && strncmp(d, "sha256:", 7) == 0)
+		snprintf(s->where, sizeof(s->where), "layer %zu (sha256:%.12s)", li + 1, d + 7);
+	else
+		snprintf(s->where, sizeof(s->where), "layer %zu", li + 1);
+}
+
+void scan_after_layer(scan *s, size_t li)
+{
+	uint64_t g = vakt_view_generation(s->view);
+	if (g != s->gen_seen) {
+		s->gen_seen = g;
+		packages_after_layer(s, (int)li);
+	}
+}
+
+void scan_finish_inventory(scan *s, const vakt_files *f)
+{
+	vakt_image *img = s->img;
+	if (s->have_prev) {
+		img->pkgs = s->prev;
+		s->have_prev = false;
+	}
+	vakt_inventory_dpkg_licenses(f, &img->pkgs);
+	/* The database path tells which file a package came from; every package of the final
+	 * list is attributed, but a layer that rewrote the database without changing a
+	 * package's version does not take the credit. */
+	vakt_inventory_os(f, &img->os, &img->arena);
+}
+
+/* ---- references ------------------------------------------------------------------------ */
+
+static bool path_exists(const char *p)
+{
+	struct stat st;
+	return stat(p, &st) == 0;
+}
+
+/* Split "PATH:TAG" where PATH exists: try each ':' from the right, so "dir/oci:curl" and
+ * "a.tar:example/app:1.0" both work. false if no prefix exists. */
+static bool split_at_existing(const char *ref, char **ret_path, char **ret_tag)
+{
+	*ret_tag = NULL;
+	if (path_exists(ref)) {
+		*ret_path = xstrdup(ref);
+		return true;
+	}
+	for (const char *c = ref + strlen(ref); c > ref;) {
+		c--;
+		if (*c != ':')
+			continue;
+		char *p = xstrndup(ref, (size_t)(c - ref));
+		if (path_exists(p) && c[1]) {
+			*ret_path = p;
+			*ret_tag = xstrdup(c + 1);
+			return true;
+		}
+		free(p);
+	}
+	return false;
+}
+
+/* The reference as a path and an optional tag. skopeo's transport prefixes
+ * ("oci:DIR:TAG", "docker-archive:FILE") are accepted when the reference does not name
+ * an existing path as it is ("oci:minbase" is the directory oci, tag minbase). */
+static void split_ref(const char *ref, char **ret_path, char **ret_tag)
+{
+	static const char *const transports[] = {"docker-archive:", "oci-archive:", "oci:"};
+	if (split_at_existing(ref, ret_path, ret_tag))
+		return;
+	for (size_t i = 0; i < VAKT_ARRAY_SIZE(transports); i++) {
+		size_t l = strlen(transports[i]);
+		if (strncmp(ref, transports[i], l) == 0 && split_at_existing(ref + l, ret_path, ret_tag))
+			return;
+	}
+	*ret_path = xstrdup(ref);
+	*ret_tag = NULL;
+}
+
+static bool is_rootfs_dir(const char *path)
+{
+	char *a = vakt_path_join(path, "index.json"), *b = vakt_path_join(path, "manifest.json");
+	char *c = vakt_path_join(path, "oci-layout"), *d = vakt_path_join(path, "repositories");
+	bool layout = path_exists(a) || path_exists(b) || path_exists(c) || path_exists(d);
+	free(a), free(b), free(c), free(d);
+	return !layout;
+}
+
+/* ---- the three ways in ------------------------------------------------------------------- */
+
+static int scan_rootfs(scan *s, const char *path, vakt_error **err)
+{
+	vakt_image *img = s->img;
+	int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return vakt_error_set(err, VAKT_E_IO, "%s: %s", path, strerror(errno));
+	img->format = "rootfs";
+	vakt_files f = vakt_files_rootfs(&fd);
+	vakt_pkg_list_init(&img->pkgs);
+	vakt_inventory_packages(&f, &img->pkgs, pkg_warn, s);
+	vakt_pkg_list_sort(&img->pkgs);
+	vakt_inventory_dpkg_licenses(&f, &img->pkgs);
+	vakt_inventory_os(&f, &img->os, &img->arena);
+	close(fd);
+	return 0;
+}
+
+static int scan_layers(scan *s, vakt_store *st, const vakt_plan *plan, vakt_error **err)
+{
+	vakt_image *img = s->img;
+	for (size_t i = 0; i < plan->nlayers; i++)
+		s->total_bytes += img->layers[i].size;
+	for (size_t i = 0; i < plan->nlayers; i++) {
+		scan_set_where(s, i);
+		vakt_src *raw = NULL;
+		uint64_t size = 0;
+		int r = vakt_store_open_file(st, plan->layers[i].name, &raw, &size, err);
+		if (r < 0)
+			return vakt_error_wrap(err, "%s", s->where);
+		if (plan->layers[i].size && plan->layers[i].size != size) {
+			vakt_src_free(raw);
+			return vakt_error_set(err, VAKT_E_INVALID, "%s: the blob has %llu bytes, the manifest says %llu",
+					      s->where, (unsigned long long)size,
+					      (unsigned long long)plan->layers[i].size);
+		}
+		r = scan_layer(s, i, raw, plan->layers[i].digest, img->layers[i].diff_id, err);
+		if (r < 0)
+			return r;
+		scan_after_layer(s, i);
+		scan_progress(s, i + 1, 0, true);
+	}
+	vakt_files f = vakt_files_view(s->view);
+	scan_finish_inventory(s, &f);
+	return 0;
+}
+
+static int scan_store(scan *s, const char *path, const char *tag, const vakt_platform *plat,
+		      vakt_error **err)
+{
+	vakt_image *img = s->img;
+	vakt_store *st = NULL;
+	int r = vakt_store_open(path, path, &st, err);
+	if (r < 0)
+		return r;
+	vakt_plan plan;
+	r = vakt_plan_resolve(st, path, tag, plat, s->opt->verify_digests, &plan, err);
+	if (r < 0) {
+		vakt_store_free(st);
+		return r;
+	}
+	img->format = plan.format;
+	img->name = plan.name ? vakt_arena_strdup(&img->arena, plan.name) : NULL;
+	img->digest = plan.manifest_digest ? vakt_arena_strdup(&img->arena, plan.manifest_digest)
+					   : plan.config_digest ? vakt_arena_strdup(&img->arena, plan.config_digest)
+								: NULL;
+	img->config_digest = plan.config_digest ? vakt_arena_strdup(&img->arena, plan.config_digest) : NULL;
+	img->nlayers = plan.nlayers;
+	img->layers = vakt_arena_calloc(&img->arena, plan.nlayers ? plan.nlayers : 1, sizeof(*img->layers));
+	for (size_t i = 0; i < plan.nlayers; i++) {
+		vakt_image_layer *L = &img->layers[i];
+		L->digest = plan.layers[i].digest ? vakt_arena_strdup(&img->arena, plan.layers[i].digest) : NULL;
+		L->media_type = plan.layers[i].media_type ? vakt_arena_strdup(&img->arena, plan.layers[i].media_type) : NULL;
+		L->size = plan.layers[i].size;
+		if (!L->size) {
+			vakt_src *src = NULL;
+			uint64_t size = 0;
+			if (vakt_store_open_file(st, plan.layers[i].name, &src, &size, NULL) == 0) {
+				L->size = size;
+				vakt_src_free(src);
+			}
+		}
+	}
+	/* The config: as its own file, or (legacy docker-archive) the top layer's JSON. */
+	char *cfg = NULL;
+	size_t cfglen = 0;
+	if (plan.legacy_config) {
+		cfg = xstrdup(plan.legacy_config);
+		cfglen = strlen(cfg);
+	} else {
+		r = vakt_store_read(st, plan.config_name, VAKT_STORE_MAX_JSON, &cfg, &cfglen, err);
+		if (r == VAKT_E_NOTFOUND)
+			vakt_error_wrap(err, "the image config");
+	}
+	if (r >= 0) {
+		char *file = xasprintf("%s: %s", path, plan.legacy_config ? "(top layer json)" : plan.config_name);
+		r = vakt_config_parse(cfg, cfglen, file, img, err);
+		free(file);
+	}
+	free(cfg);
+	if (r >= 0)
+		r = scan_layers(s, st, &plan, err);
+	vakt_plan_free(&plan);
+	vakt_store_free(st);
+	return r;
+}
+
+int vakt_image_scan(const char *ref, const vakt_image_options *opt, vakt_image **ret,
+		    vakt_error **err)
+{
+	vakt_platform plat;
+	if (!vakt_platform_parse(opt->platform ? opt->platform : "linux/amd64", &plat))
+		return vakt_error_set(err, VAKT_E_USAGE, "--platform: expected OS/ARCH[/VARIANT], got \"%s\"",
+				      opt->platform);
+	vakt_image *img = xcalloc(1, sizeof(*img));
+	vakt_arena_init(&img->arena, 0);
+	vakt_pkg_list_init(&img->pkgs);
+	img->ref = vakt_arena_strdup(&img->arena, ref);
+
+	scan s = {.opt = opt, .img = img};
+	s.budget.limit = opt->max_uncompressed ? opt->max_uncompressed : VAKT_IMAGE_DEFAULT_MAX_UNCOMPRESSED;
+	s.budget.left = s.budget.limit;
+	s.budget.flag = "--max-uncompressed";
+	s.view = vakt_view_new(NULL);
+	for (size_t i = 0; vakt_inventory_db_paths[i]; i++)
+		vakt_view_watch(s.view, vakt_inventory_db_paths[i]);
+	clock_gettime(CLOCK_MONOTONIC, &s.last_progress);
+
+	int r;
+	if (strcmp(ref, "-") == 0) {
+		img->ref = "-";
+		r = scan_stream(&s, STDIN_FILENO, &plat, err);
+	} else {
+		char *path, *tag;
+		split_ref(ref, &path, &tag);
+		struct stat st;
+		if (stat(path, &st) < 0)
+			r = vakt_error_set(err, VAKT_E_NOTFOUND, "%s: %s", ref, strerror(errno));
+		else if (S_ISDIR(st.st_mode) && is_rootfs_dir(path)) {
+			if (tag)
+				r = vakt_error_set(err, VAKT_E_USAGE, "%s is a root filesystem directory: it has no tags", path);
+			else
+				r = scan_rootfs(&s, path, err);
+		} else {
+			r = scan_store(&s, path, tag, &plat, err);
+		}
+		free(path);
+		free(tag);
+	}
+	if (opt->on_progress)
+		opt->on_progress(img->nlayers, img->nlayers, s.base_bytes, s.total_bytes, true, opt->ud);
+	img->bytes_read = s.base_bytes;
+	vakt_pkg_list_sort(&img->pkgs);
+	if (s.have_prev)
+		vakt_pkg_list_free(&s.prev);
+	for (size_t i = 0; i < s.nextra; i++)
+		free(s.extra[i]);
+	free(s.extra);
+	vakt_view_free(s.view);
+	if (r < 0) {
+		vakt_image_free(img);
+		return r;
+	}
+	*ret = img;
+	return 0;
+}
+
+vakt_image *vakt_image_free(vakt_image *img)
+{
+	if (!img)
+		return NULL;
+	vakt_pkg_list_free(&img->pkgs);
+	vakt_arena_destroy(&img->arena);
+	free(img);
+	return NULL;
+}

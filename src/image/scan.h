@@ -1,0 +1,54 @@
+/* scan.h - the state of one image scan, shared by image.c (files and layouts on disk)
+ * and stream.c (an archive arriving on stdin). Internal to src/image. */
+#ifndef VAKT_IMAGE_SCAN_H
+#define VAKT_IMAGE_SCAN_H
+
+#include <stdarg.h>
+#include <time.h>
+
+#include "image/image.h"
+#include "image/inventory.h"
+#include "image/manifest.h"
+#include "image/source.h"
+#include "image/tar.h"
+#include "image/view.h"
+
+typedef struct scan {
+	const vakt_image_options *opt;
+	vakt_image *img;
+	vakt_view *view;
+	vakt_src_budget budget;
+	char where[128];    /* "layer 2 (sha256:0123456789ab)" */
+	vakt_pkg_list prev; /* packages after the last layer that changed a database */
+	bool have_prev;
+	uint64_t gen_seen;
+	char **extra;       /* paths wanted because a wanted symlink points there */
+	size_t nextra;
+	uint64_t total_bytes, base_bytes;
+	struct timespec last_progress;
+} scan;
+
+typedef struct layer_stats {
+	size_t dotdot, devices, sparse;
+} layer_stats;
+
+void scan_warn(scan *s, const char *where, unsigned line, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+void scan_progress(scan *s, size_t layer, uint64_t bytes, bool force);
+/* "layer N (sha256:...)" into s->where */
+void scan_set_where(scan *s, size_t li);
+/* Apply one entry of layer li (its body is read from t when the content is wanted). */
+int scan_apply_entry(scan *s, vakt_tar *t, const vakt_tar_entry *e, int li, layer_stats *st,
+		     vakt_error **err);
+/* Stream layer li from raw (owned) into the view, checking digests when asked. */
+int scan_layer(scan *s, size_t li, vakt_src *raw, const char *expect_digest,
+	       const char *expect_diff, vakt_error **err);
+/* After layer li: re-read the package databases if the layer touched them. */
+void scan_after_layer(scan *s, size_t li);
+/* Final inventory (licences, OS) from f. */
+void scan_finish_inventory(scan *s, const vakt_files *f);
+
+/* An image arriving on fd (docker-archive or OCI archive, any member order). */
+int scan_stream(scan *s, int fd, const vakt_platform *plat, vakt_error **err);
+
+#endif
