@@ -5,7 +5,8 @@ SARIF against the official SARIF 2.1.0 schema (from ../shared/data/schemas; the 
 skipped, exit 77, when that folder is absent), vakt's JSON report against
 docs/formats/report.schema.json, and JUnit XML for well-formedness and counts that agree
 with the JSON report. Inputs cover findings, suppressed findings (--show-ignored) and input
-errors, so every optional part of each format is exercised.
+errors, so every optional part of each format is exercised; `vakt image` output (an image
+built from tests/inputs/image/app.image.json) adds the "image" and "packages" members.
 """
 import json
 import pathlib
@@ -24,6 +25,7 @@ except ImportError:
 
 INPUTS = [
     ["examples/kubernetes"],
+    ["image", "--list-packages", "@IMAGE@"],
     ["--pss", "restricted:v1.37", "tests/pss/seed"],
     ["--show-ignored", "tests/formats/inputs"],
     ["--show-ignored", "examples/docker", "tests/inputs/docker"],
@@ -31,16 +33,32 @@ INPUTS = [
 ]
 
 
+IMAGE_SPEC = ROOT / "tests" / "inputs" / "image" / "app.image.json"
+IMAGE = None  # built from IMAGE_SPEC by main()
+
+
 def run(vakt, fmt, args):
-    p = subprocess.run([vakt, "lint", "--no-config", "-f", fmt, *args], cwd=ROOT,
-                       capture_output=True, text=True, timeout=120)
+    if args and args[0] == "image":
+        cmd = [vakt, "image", "-f", fmt, *[IMAGE if a == "@IMAGE@" else a for a in args[1:]]]
+    else:
+        cmd = [vakt, "lint", "--no-config", "-f", fmt, *args]
+    p = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=120)
     if p.returncode not in (0, 1, 3):
         raise RuntimeError(f"vakt {args} exited {p.returncode}: {p.stderr}")
     return p.stdout
 
 
 def main():
+    global IMAGE
+    import tempfile
     vakt = sys.argv[1]
+    import atexit
+    import shutil
+    tmp = tempfile.mkdtemp(prefix="vakt-formats-")
+    atexit.register(shutil.rmtree, tmp, True)
+    IMAGE = tmp + "/app.oci.tar"
+    subprocess.run(["/usr/bin/python3", str(ROOT / "tests/image/mkimage.py"), str(IMAGE_SPEC), IMAGE],
+                   check=True)
     if not SARIF_SCHEMA.exists():
         print(f"SKIP: {SARIF_SCHEMA} is absent (CI has ../shared beside the checkout)")
         return 77
