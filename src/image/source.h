@@ -83,6 +83,11 @@ int vakt_src_read_full(vakt_src *s, void *buf, size_t n, vakt_error **err);
 /* Skip n bytes; hitting EOF first is VAKT_E_PARSE "truncated". */
 int vakt_src_skip(vakt_src *s, uint64_t n, vakt_error **err);
 
+/* Skip everything up to EOF (length known or not: what a digest needs before
+ * vakt_src_digest_final when the tar reader stopped at the end marker); *ret_skipped (may
+ * be NULL) is how many bytes that was. Errors as for read. */
+int vakt_src_skip_to_end(vakt_src *s, uint64_t *ret_skipped, vakt_error **err);
+
 /* Bytes consumed (read or skipped) so far. */
 uint64_t vakt_src_offset(const vakt_src *s);
 

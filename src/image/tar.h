@@ -8,7 +8,13 @@
  *
  * Hostile archives: every header checksum is verified; pax and GNU long-name records are
  * bounded (VAKT_TAR_MAX_META); paths longer than VAKT_TAR_MAX_PATH are an error; so is a
- * header that is not a tar header. Paths are returned raw: the caller decides what ".."
+ * header that is not a tar header. Where extractors disagree, the archive is refused
+ * rather than read one way: a pax path (or linkpath) and a GNU long name (or link name)
+ * on the same entry that differ (GNU tar takes the pax one, Go's archive/tar, which
+ * docker uses, the GNU one); a header after a single zero block (GNU tar stops there, Go
+ * refuses). Elsewhere the reader follows Go: links, directories, devices and FIFOs have
+ * no body whatever their size field says; '\0' entries whose name ends in '/' are
+ * directories; the last pax 'x' header before an entry wins. Paths are returned raw: the caller decides what ".."
  * or a leading "/" means (vakt_tar_clean_path). A missing end-of-archive marker (EOF on a
  * header boundary, as some tools write) is not an error: vakt_tar_next returns 0 and
  * vakt_tar_truncated() says so, for a warning. EOF inside a header or a body is an error.
@@ -25,6 +31,7 @@
 
 #define VAKT_TAR_MAX_PATH 4096          /* PATH_MAX: longer names are refused */
 #define VAKT_TAR_MAX_META (1024 * 1024) /* one pax header or GNU long-name record */
+#define VAKT_TAR_MAX_ENTRIES 4000000    /* entries of one archive (a big layer has ~10^5) */
 
 typedef enum vakt_tar_type {
 	VAKT_TAR_REG,      /* '0', '\0', '7' (contiguous) */
@@ -61,7 +68,11 @@ vakt_tar *vakt_tar_free(vakt_tar *t);
  * negative code with *err. */
 int vakt_tar_next(vakt_tar *t, const vakt_tar_entry **ret, vakt_error **err);
 
-/* Read from the current entry's body; *ret_got < n only at the end of the body. */
+/* Read from the current entry's body; *ret_got < n only at the end of the body.
+ * The body may instead be read through vakt_src_sub(src, entry->size) (a layer inside a
+ * streamed archive): the reader measures what is left of the body by the source's offset,
+ * so the next vakt_tar_next skips only the rest. Reading past the body that way is
+ * VAKT_E_INVALID at the next call. */
 int vakt_tar_read(vakt_tar *t, void *buf, size_t n, size_t *ret_got, vakt_error **err);
 
 /* Bytes of the current body not read yet. */
@@ -78,6 +89,8 @@ enum {
 	VAKT_PATH_ABSOLUTE = 1, /* had a leading "/" (removed, as tar does) */
 	VAKT_PATH_DOTDOT = 2,   /* a ".." component: the caller must refuse the entry */
 	VAKT_PATH_EMPTY = 4,    /* nothing left ("", ".", "./"): the root itself */
+	VAKT_PATH_TOOLONG = 8,  /* did not fit in out (only with outlen too small): out is ""
+				 * and DOTDOT is set as well, so the entry is refused */
 };
 
 /* Normalise a tar path into out (size outlen >= VAKT_TAR_MAX_PATH + 1): drop leading
