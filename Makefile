@@ -1,6 +1,7 @@
 # vakt: the two commands a new machine needs, and a few for developers.
 #
-#   make demo    install what is missing, build, lint the bundled examples (exits 0)
+#   make demo    install what is missing, build, lint the bundled examples and scan two
+#                images built from examples/image/ (exits 0)
 #   make check   install, build with ASan+UBSan, run every test
 #
 # Everything else is CMake presets (dev, asan, release, fuzz): see README.md.
@@ -8,7 +9,8 @@
 SHELL := /bin/sh
 VAKT_RELEASE := build/release/vakt
 
-.PHONY: all deps build demo check dev fuzz bench format docs clean
+
+.PHONY: all deps build demo demo-images check dev fuzz bench format docs clean
 
 all: build
 
@@ -21,7 +23,13 @@ build: deps
 
 # The demo shows findings; vakt exits 1 when it finds something, which is the point here,
 # so only 2 (usage) and 3 (unreadable input) fail the demo.
-demo: build
+# The demo images are built from specs in examples/image/, with nothing downloaded.
+demo-images: build
+	@mkdir -p build/demo
+	@/usr/bin/python3 tests/image/mkimage.py examples/image/app.image.json build/demo/app.oci.tar
+	@/usr/bin/python3 tests/image/mkimage.py examples/image/hardened.image.json build/demo/hardened.tar
+
+demo: build demo-images
 	@echo
 	@echo '== vakt lint examples/kubernetes/  (hardening rules; default threshold LOW)'
 	@$(VAKT_RELEASE) lint examples/kubernetes/; rc=$$?; [ $$rc -le 1 ]
@@ -37,6 +45,12 @@ demo: build
 	@echo
 	@echo "== vakt lint --severity MEDIUM,HIGH,CRITICAL --docker-run '<the guide's hardened line>'"
 	@$(VAKT_RELEASE) lint --severity MEDIUM,HIGH,CRITICAL --docker-run 'docker run -d -p 8080:8080 --name web-app --cap-drop=ALL --cap-add=NET_BIND_SERVICE --read-only --tmpfs /tmp coolvds/secure-app:v1'; rc=$$?; [ $$rc -le 1 ]
+	@echo
+	@echo '== vakt image --list-packages build/demo/app.oci.tar  (an image built here from examples/image/app.image.json)'
+	@$(VAKT_RELEASE) image --list-packages build/demo/app.oci.tar; rc=$$?; [ $$rc -le 1 ]
+	@echo
+	@echo '== vakt image build/demo/hardened.tar  (the same service, hardened)'
+	@$(VAKT_RELEASE) image build/demo/hardened.tar; rc=$$?; [ $$rc -le 1 ]
 	@echo
 	@echo '== vakt rules show PSS-runAsNonRoot'
 	@$(VAKT_RELEASE) rules show PSS-runAsNonRoot

@@ -182,6 +182,22 @@ static int on_opt(int id, const char *v, void *ud)
 	}
 }
 
+/* "56.2 MiB", "1.4 KiB", "512 bytes" */
+static const char *human_size(uint64_t n, char *buf, size_t len)
+{
+	static const char *const units[] = {"KiB", "MiB", "GiB", "TiB"};
+	if (n < 1024) {
+		snprintf(buf, len, "%llu bytes", (unsigned long long)n);
+		return buf;
+	}
+	double v = (double)n / 1024;
+	size_t u = 0;
+	while (v >= 1024 && u + 1 < sizeof(units) / sizeof(units[0]))
+		v /= 1024, u++;
+	snprintf(buf, len, "%.1f %s", v, units[u]);
+	return buf;
+}
+
 /* ---- diagnostics --------------------------------------------------------------------------- */
 
 static void clear_progress(image_args *a)
@@ -219,10 +235,9 @@ static void on_progress(size_t layer, size_t nlayers, uint64_t bytes, uint64_t t
 		return;
 	}
 	char b1[32], b2[32];
-	fprintf(stderr, "\r\033[Kvakt: layer %zu/%zu, %s", layer, nlayers,
-		vakt_size_str((size_t)bytes, b1, sizeof(b1)));
+	fprintf(stderr, "\r\033[Kvakt: layer %zu/%zu, %s", layer, nlayers, human_size(bytes, b1, sizeof(b1)));
 	if (total)
-		fprintf(stderr, " of %s", vakt_size_str((size_t)total, b2, sizeof(b2)));
+		fprintf(stderr, " of %s", human_size(total, b2, sizeof(b2)));
 	fflush(stderr);
 	a->progress_shown = true;
 }
@@ -250,11 +265,14 @@ static void print_summary(FILE *out, const vakt_image *img)
 	if (c->os || c->architecture)
 		fprintf(out, "Platform: %s/%s%s%s\n", or_dash(c->os), or_dash(c->architecture),
 			c->variant ? "/" : "", c->variant ? c->variant : "");
-	if (img->os.id)
-		fprintf(out, "OS:       %s\n",
-			img->os.pretty_name ? img->os.pretty_name : img->os.id);
+	if (img->os.id) {
+		fprintf(out, "OS:       %s %s", img->os.id, or_dash(img->os.version));
+		if (img->os.pretty_name)
+			fprintf(out, " (%s)", img->os.pretty_name);
+		fputc('\n', out);
+	}
 	if (strcmp(img->format, "rootfs") != 0) {
-		fprintf(out, "Layers:   %zu, %s\n", img->nlayers, vakt_size_str((size_t)total, sz, sizeof(sz)));
+		fprintf(out, "Layers:   %zu, %s\n", img->nlayers, human_size(total, sz, sizeof(sz)));
 		fprintf(out, "User:     %s\n", c->user && *c->user ? c->user : "(not set: root)");
 	}
 	size_t by_type[3] = {0};

@@ -5,6 +5,9 @@ A case is a directory holding:
     cmd       the arguments after `vakt`, shell-quoted, on one line (run from the repo root)
     stdin     optional: fed to standard input
     cwd       optional: the directory to run in, relative to the repo root
+    images    optional: lines "SPEC NAME": build each image spec (relative to the repo
+              root) with tests/image/mkimage.py as NAME in a temporary directory, and run
+              there (cwd is then ignored), so the image's path in the output is just NAME
     stdout    expected standard output
     stderr    expected standard error
     exit      expected exit code
@@ -24,10 +27,22 @@ import sys
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 
 
+def build_images(case, tmp):
+    for line in (case / "images").read_text().splitlines():
+        if line.strip():
+            spec, name = line.split()
+            subprocess.run(["/usr/bin/python3", str(ROOT / "tests/image/mkimage.py"), str(ROOT / spec),
+                            os.path.join(tmp, name)], check=True)
+
+
 def run_case(vakt, case, home):
     args = shlex.split((case / "cmd").read_text())
     stdin = (case / "stdin").read_bytes() if (case / "stdin").exists() else b""
     cwd = ROOT / (case / "cwd").read_text().strip() if (case / "cwd").exists() else ROOT
+    if (case / "images").exists():
+        import tempfile
+        cwd = tempfile.mkdtemp(prefix="vakt-golden-images-")
+        build_images(case, cwd)
     # the caller's own configuration (~/.hadolint.yaml, $XDG_CONFIG_HOME) stays out
     env = dict(os.environ, NO_COLOR="1", LC_ALL="C", HOME=home)
     env.pop("XDG_CONFIG_HOME", None)
