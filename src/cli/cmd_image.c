@@ -235,7 +235,10 @@ static void on_progress(size_t layer, size_t nlayers, uint64_t bytes, uint64_t t
 		return;
 	}
 	char b1[32], b2[32];
-	fprintf(stderr, "\r\033[Kvakt: layer %zu/%zu, %s", layer, nlayers, human_size(bytes, b1, sizeof(b1)));
+	if (nlayers)
+		fprintf(stderr, "\r\033[Kvakt: layer %zu/%zu, %s", layer, nlayers, human_size(bytes, b1, sizeof(b1)));
+	else /* stdin: the layers are not known until the archive has been read */
+		fprintf(stderr, "\r\033[Kvakt: reading the archive, %s", human_size(bytes, b1, sizeof(b1)));
 	if (total)
 		fprintf(stderr, " of %s", human_size(total, b2, sizeof(b2)));
 	fflush(stderr);

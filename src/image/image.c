@@ -67,7 +67,7 @@ void scan_progress(scan *s, size_t layer, uint64_t bytes, bool force)
 
 /* ---- what to keep ------------------------------------------------------------------- */
 
-static size_t wanted_size(const scan *s, const char *path)
+size_t scan_wanted_size(const scan *s, const char *path)
 {
 	size_t m = vakt_inventory_max_size(path);
 	if (m)
@@ -81,7 +81,7 @@ static size_t wanted_size(const scan *s, const char *path)
 /* A symlink at a wanted path (etc/os-release -> ../usr/lib/os-release) makes its target
  * wanted too, so a file that is only reached through a link is still kept. The target
  * is joined lexically; ".." stops at the root. */
-static void want_link_target(scan *s, const char *path, const char *target)
+void scan_want_link_target(scan *s, const char *path, const char *target)
 {
 	char buf[2 * VAKT_TAR_MAX_PATH + 2], clean[VAKT_TAR_MAX_PATH + 1];
 	const char *slash = strrchr(path, '/');
@@ -195,11 +195,22 @@ static int read_body(vakt_tar *t, uint64_t size, char **ret, vakt_error **err)
 }
 
 /* Apply one tar entry of layer li to the view. */
-int scan_apply_entry(scan *s, vakt_tar *t, const vakt_tar_entry *e, int li, layer_stats *st,
-		       vakt_error **err)
+int scan_apply_entry(scan *s, vakt_tar *t, const vakt_tar_entry *e, char *body, int li,
+		     layer_stats *st, vakt_error **err)
 {
+	/* From here on body is either handed to the view or freed. */
+	if (t || e->type != VAKT_TAR_REG) {
+		free(body);
+		body = NULL;
+	}
 	char path[VAKT_TAR_MAX_PATH + 1];
 	unsigned fl = vakt_tar_clean_path(e->path, path, sizeof(path));
+	const char *base0 = strrchr(path, '/');
+	base0 = base0 ? base0 + 1 : path;
+	if ((fl & (VAKT_PATH_DOTDOT | VAKT_PATH_EMPTY)) || strncmp(base0, ".wh.", 4) == 0) {
+		free(body); /* kept for an entry that changes nothing or is not a file */
+		body = NULL;
+	}
 	if (fl & VAKT_PATH_DOTDOT) {
 		/* A ".." component would put the entry outside the root on extraction: a
 		 * hostile layer. It changes nothing in the view. */
@@ -234,8 +245,8 @@ int scan_apply_entry(scan *s, vakt_tar *t, const vakt_tar_entry *e, int li, laye
 		ve.type = VAKT_V_SYMLINK;
 		ve.link = e->link;
 		ve.keep = true;
-		if (wanted_size(s, path))
-			want_link_target(s, path, e->link);
+		if (scan_wanted_size(s, path))
+			scan_want_link_target(s, path, e->link);
 		break;
 	case VAKT_TAR_HARDLINK: {
 		char target[VAKT_TAR_MAX_PATH + 1];
@@ -247,7 +258,7 @@ int scan_apply_entry(scan *s, vakt_tar *t, const vakt_tar_entry *e, int li, laye
 			return 0;
 		}
 		bool missing = false;
-		int r = vakt_view_hardlink(s->view, li, path, target, wanted_size(s, path) > 0, &missing, err);
+		int r = vakt_view_hardlink(s->view, li, path, target, scan_wanted_size(s, path) > 0, &missing, err);
 		if (r < 0)
 			return r;
 		if (missing)
@@ -259,33 +270,38 @@ int scan_apply_entry(scan *s, vakt_tar *t, const vakt_tar_entry *e, int li, laye
 	case VAKT_TAR_FIFO:
 		/* Recorded as "something else is here", never created anywhere. */
 		ve.type = VAKT_V_OTHER;
-		ve.keep = wanted_size(s, path) > 0;
+		ve.keep = scan_wanted_size(s, path) > 0;
 		if (ve.keep && st->devices++ == 0)
 			scan_warn(s, s->where, 0, "%s is a device or FIFO, not a file", path);
 		break;
 	case VAKT_TAR_OTHER:
 		ve.type = VAKT_V_OTHER;
-		ve.keep = wanted_size(s, path) > 0;
+		ve.keep = scan_wanted_size(s, path) > 0;
 		if (ve.keep && st->sparse++ == 0)
 			scan_warn(s, s->where, 0, "%s is stored as a GNU sparse file or of type '%c': not read",
 			     path, e->typeflag);
 		break;
 	case VAKT_TAR_REG: {
 		ve.type = VAKT_V_REG;
-		size_t max = wanted_size(s, path);
-		if (max) {
-			if (e->size > max) {
-				char lim[32];
-				scan_warn(s, s->where, 0, "%s is larger than %s: not read", path,
-				     vakt_size_str(max, lim, sizeof(lim)));
-			} else {
-				int r = read_body(t, e->size, &ve.data, err);
-				if (r < 0)
-					return r;
-				ve.len = (size_t)e->size;
-				ve.keep = true;
-			}
+		size_t max = scan_wanted_size(s, path);
+		if (max && e->size > max) {
+			char lim[32];
+			scan_warn(s, s->where, 0, "%s is larger than %s: not read", path,
+				  vakt_size_str(max, lim, sizeof(lim)));
+		} else if (max && t) {
+			int r = read_body(t, e->size, &ve.data, err);
+			if (r < 0)
+				return r;
+			ve.len = (size_t)e->size;
+			ve.keep = true;
+		} else if (max && body) {
+			/* replayed (stream.c): the content was kept when the layer went by */
+			ve.data = body;
+			ve.len = (size_t)e->size;
+			ve.keep = true;
+			body = NULL;
 		}
+		free(body);
 		break;
 	}
 	default:
@@ -317,7 +333,7 @@ int scan_layer(scan *s, size_t li, vakt_src *raw, const char *expect_digest,
 	const vakt_tar_entry *e;
 	uint64_t n = 0;
 	while ((r = vakt_tar_next(t, &e, err)) > 0) {
-		r = scan_apply_entry(s, t, e, (int)li, &st, err);
+		r = scan_apply_entry(s, t, e, NULL, (int)li, &st, err);
 		if (r < 0)
 			break;
 		if ((++n & 255) == 0)
@@ -498,10 +514,58 @@ static int scan_layers(scan *s, vakt_store *st, const vakt_plan *plan, vakt_erro
 	return 0;
 }
 
+/* Fill the image from a resolved plan (format, names, digests, layers) and parse its
+ * config, read from the store st named display in messages. */
+int scan_plan_setup(scan *s, vakt_store *st, const char *display, const vakt_plan *p,
+		    vakt_error **err)
+{
+	vakt_image *img = s->img;
+	int r = 0;
+	img->format = p->format;
+	img->name = p->name ? vakt_arena_strdup(&img->arena, p->name) : NULL;
+	img->digest = p->manifest_digest ? vakt_arena_strdup(&img->arena, p->manifest_digest)
+					   : p->config_digest ? vakt_arena_strdup(&img->arena, p->config_digest)
+								: NULL;
+	img->config_digest = p->config_digest ? vakt_arena_strdup(&img->arena, p->config_digest) : NULL;
+	img->nlayers = p->nlayers;
+	img->layers = vakt_arena_calloc(&img->arena, p->nlayers ? p->nlayers : 1, sizeof(*img->layers));
+	for (size_t i = 0; i < p->nlayers; i++) {
+		vakt_image_layer *L = &img->layers[i];
+		L->digest = p->layers[i].digest ? vakt_arena_strdup(&img->arena, p->layers[i].digest) : NULL;
+		L->media_type = p->layers[i].media_type ? vakt_arena_strdup(&img->arena, p->layers[i].media_type) : NULL;
+		L->size = p->layers[i].size;
+		if (!L->size) {
+			vakt_src *src = NULL;
+			uint64_t size = 0;
+			if (vakt_store_open_file(st, p->layers[i].name, &src, &size, NULL) == 0) {
+				L->size = size;
+				vakt_src_free(src);
+			}
+		}
+	}
+	/* The config: as its own file, or (legacy docker-archive) the top layer's JSON. */
+	char *cfg = NULL;
+	size_t cfglen = 0;
+	if (p->legacy_config) {
+		cfg = xstrdup(p->legacy_config);
+		cfglen = strlen(cfg);
+	} else {
+		r = vakt_store_read(st, p->config_name, VAKT_STORE_MAX_JSON, &cfg, &cfglen, err);
+		if (r == VAKT_E_NOTFOUND)
+			vakt_error_wrap(err, "the image config");
+	}
+	if (r >= 0) {
+		char *file = xasprintf("%s: %s", display, p->legacy_config ? "(top layer json)" : p->config_name);
+		r = vakt_config_parse(cfg, cfglen, file, img, err);
+		free(file);
+	}
+	free(cfg);
+	return r;
+}
+
 static int scan_store(scan *s, const char *path, const char *tag, const vakt_platform *plat,
 		      vakt_error **err)
 {
-	vakt_image *img = s->img;
 	vakt_store *st = NULL;
 	int r = vakt_store_open(path, path, &st, err);
 	if (r < 0)
@@ -512,45 +576,7 @@ static int scan_store(scan *s, const char *path, const char *tag, const vakt_pla
 		vakt_store_free(st);
 		return r;
 	}
-	img->format = plan.format;
-	img->name = plan.name ? vakt_arena_strdup(&img->arena, plan.name) : NULL;
-	img->digest = plan.manifest_digest ? vakt_arena_strdup(&img->arena, plan.manifest_digest)
-					   : plan.config_digest ? vakt_arena_strdup(&img->arena, plan.config_digest)
-								: NULL;
-	img->config_digest = plan.config_digest ? vakt_arena_strdup(&img->arena, plan.config_digest) : NULL;
-	img->nlayers = plan.nlayers;
-	img->layers = vakt_arena_calloc(&img->arena, plan.nlayers ? plan.nlayers : 1, sizeof(*img->layers));
-	for (size_t i = 0; i < plan.nlayers; i++) {
-		vakt_image_layer *L = &img->layers[i];
-		L->digest = plan.layers[i].digest ? vakt_arena_strdup(&img->arena, plan.layers[i].digest) : NULL;
-		L->media_type = plan.layers[i].media_type ? vakt_arena_strdup(&img->arena, plan.layers[i].media_type) : NULL;
-		L->size = plan.layers[i].size;
-		if (!L->size) {
-			vakt_src *src = NULL;
-			uint64_t size = 0;
-			if (vakt_store_open_file(st, plan.layers[i].name, &src, &size, NULL) == 0) {
-				L->size = size;
-				vakt_src_free(src);
-			}
-		}
-	}
-	/* The config: as its own file, or (legacy docker-archive) the top layer's JSON. */
-	char *cfg = NULL;
-	size_t cfglen = 0;
-	if (plan.legacy_config) {
-		cfg = xstrdup(plan.legacy_config);
-		cfglen = strlen(cfg);
-	} else {
-		r = vakt_store_read(st, plan.config_name, VAKT_STORE_MAX_JSON, &cfg, &cfglen, err);
-		if (r == VAKT_E_NOTFOUND)
-			vakt_error_wrap(err, "the image config");
-	}
-	if (r >= 0) {
-		char *file = xasprintf("%s: %s", path, plan.legacy_config ? "(top layer json)" : plan.config_name);
-		r = vakt_config_parse(cfg, cfglen, file, img, err);
-		free(file);
-	}
-	free(cfg);
+	r = scan_plan_setup(s, st, path, &plan, err);
 	if (r >= 0)
 		r = scan_layers(s, st, &plan, err);
 	vakt_plan_free(&plan);
@@ -580,9 +606,9 @@ int vakt_image_scan(const char *ref, const vakt_image_options *opt, vakt_image *
 	clock_gettime(CLOCK_MONOTONIC, &s.last_progress);
 
 	int r;
-	if (strcmp(ref, "-") == 0) {
-		img->ref = "-";
-		r = scan_stream(&s, STDIN_FILENO, &plat, err);
+	if (strcmp(ref, "-") == 0 || strncmp(ref, "-:", 2) == 0) {
+		/* stdin; "-:TAG" picks one image of an archive holding several */
+		r = scan_stream(&s, STDIN_FILENO, ref[1] ? ref + 2 : NULL, &plat, err);
 	} else {
 		char *path, *tag;
 		split_ref(ref, &path, &tag);

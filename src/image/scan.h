@@ -10,6 +10,7 @@
 #include "image/inventory.h"
 #include "image/manifest.h"
 #include "image/source.h"
+#include "image/store.h"
 #include "image/tar.h"
 #include "image/view.h"
 
@@ -37,9 +38,19 @@ void scan_warn(scan *s, const char *where, unsigned line, const char *fmt, ...)
 void scan_progress(scan *s, size_t layer, uint64_t bytes, bool force);
 /* "layer N (sha256:...)" into s->where */
 void scan_set_where(scan *s, size_t li);
-/* Apply one entry of layer li (its body is read from t when the content is wanted). */
-int scan_apply_entry(scan *s, vakt_tar *t, const vakt_tar_entry *e, int li, layer_stats *st,
-		     vakt_error **err);
+/* Apply one entry of layer li. Its body is read from t when the content is wanted; with
+ * t NULL (a replayed entry, stream.c) body is the content kept earlier (malloc'd, e->size
+ * bytes and a NUL, ownership passes) or NULL when it was not kept. */
+int scan_apply_entry(scan *s, vakt_tar *t, const vakt_tar_entry *e, char *body, int li,
+		     layer_stats *st, vakt_error **err);
+/* Largest size of path's content worth keeping (0: not wanted): the inventory's files,
+ * and the targets of symbolic links found at wanted paths. */
+size_t scan_wanted_size(const scan *s, const char *path);
+/* A symlink at a wanted path makes its target (joined to path's directory) wanted. */
+void scan_want_link_target(scan *s, const char *path, const char *target);
+/* Fill s->img from a resolved plan and parse the config (read from st, named display). */
+int scan_plan_setup(scan *s, vakt_store *st, const char *display, const vakt_plan *p,
+		    vakt_error **err);
 /* Stream layer li from raw (owned) into the view, checking digests when asked. */
 int scan_layer(scan *s, size_t li, vakt_src *raw, const char *expect_digest,
 	       const char *expect_diff, vakt_error **err);
@@ -48,7 +59,8 @@ void scan_after_layer(scan *s, size_t li);
 /* Final inventory (licences, OS) from f. */
 void scan_finish_inventory(scan *s, const vakt_files *f);
 
-/* An image arriving on fd (docker-archive or OCI archive, any member order). */
-int scan_stream(scan *s, int fd, const vakt_platform *plat, vakt_error **err);
+/* An image arriving on fd (docker-archive or OCI archive, any member order); tag as for
+ * an archive file (NULL: the only image). */
+int scan_stream(scan *s, int fd, const char *tag, const vakt_platform *plat, vakt_error **err);
 
 #endif

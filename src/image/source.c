@@ -289,6 +289,38 @@ int vakt_src_skip_to_end(vakt_src *s, uint64_t *ret_skipped, vakt_error **err)
 	return 0;
 }
 
+int vakt_src_peek(vakt_src *s, size_t n, const void **ret, size_t *ret_got, vakt_error **err)
+{
+	if (s->pb_pos < s->pb_len)
+		abort(); /* a bug in the caller: peek only at a fresh source */
+	if (!s->rbuf) {
+		if (!s->rcap)
+			s->rcap = DIGEST_RBUF;
+		s->rbuf = xmalloc(s->rcap);
+	}
+	if (n > s->rcap)
+		n = s->rcap;
+	if (s->len != UINT64_MAX && n > s->len - s->off)
+		n = (size_t)(s->len - s->off);
+	if (s->rpos) {
+		memmove(s->rbuf, s->rbuf + s->rpos, s->rlen - s->rpos);
+		s->rlen -= s->rpos;
+		s->rpos = 0;
+	}
+	while (s->rlen < n && !s->eof) {
+		size_t got = 0;
+		int r = s->ops->read(s, s->rbuf + s->rlen, n - s->rlen, &got, err);
+		if (r < 0)
+			return r;
+		if (got == 0)
+			s->eof = true;
+		s->rlen += got;
+	}
+	*ret = s->rbuf;
+	*ret_got = s->rlen < n ? s->rlen : n;
+	return 0;
+}
+
 uint64_t vakt_src_offset(const vakt_src *s)
 {
 	return s->off;

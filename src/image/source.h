@@ -88,6 +88,12 @@ int vakt_src_skip(vakt_src *s, uint64_t n, vakt_error **err);
  * be NULL) is how many bytes that was. Errors as for read. */
 int vakt_src_skip_to_end(vakt_src *s, uint64_t *ret_skipped, vakt_error **err);
 
+/* Look at the next n bytes without consuming them (n capped at the read-ahead size, at
+ * least 4 KiB, and at what is left): *ret points into the source's read-ahead, valid
+ * until the next call on s; *ret_got < n only at the end of the data. Only on a source
+ * nothing was pushed back to (not what vakt_src_decompress returns uncompressed). */
+int vakt_src_peek(vakt_src *s, size_t n, const void **ret, size_t *ret_got, vakt_error **err);
+
 /* Bytes consumed (read or skipped) so far. */
 uint64_t vakt_src_offset(const vakt_src *s);
 

@@ -20,6 +20,8 @@ typedef struct member {
 	char *link;       /* symlink target or hardlink name (cleaned for hardlinks), or NULL */
 	vakt_tar_type type;
 	uint64_t off, size; /* body in the archive file */
+	char *data;         /* a streamed store: the content kept in memory, or NULL */
+	void *tag;          /* a streamed store: the caller's record of the member */
 	struct member *hnext;
 	struct member *next; /* archive order */
 } member;
@@ -61,10 +63,13 @@ static void member_put(vakt_store *s, member *m)
 	if (old) {
 		/* A later member of the same name replaces the earlier, as extraction would. */
 		free(old->link);
+		free(old->data);
 		old->link = m->link;
 		old->type = m->type;
 		old->off = m->off;
 		old->size = m->size;
+		old->data = m->data;
+		old->tag = m->tag;
 		free(m->name);
 		free(m);
 		return;
@@ -159,6 +164,54 @@ static const member *resolve(const vakt_store *s, const char *name)
 	return NULL;
 }
 
+int vakt_store_add(vakt_store *s, const vakt_tar_entry *e, char *data, void *tag, vakt_error **err)
+{
+	char clean[VAKT_TAR_MAX_PATH + 1];
+	if (s->n >= VAKT_STORE_MAX_ENTRIES) {
+		free(data);
+		return vakt_error_set(err, VAKT_E_LIMIT, "%s: more than %u members", s->display,
+				      (unsigned)VAKT_STORE_MAX_ENTRIES);
+	}
+	unsigned fl = vakt_tar_clean_path(e->path, clean, sizeof(clean));
+	/* ".." and the root itself are never addressable: manifests name members by plain
+	 * paths. Directories and devices are not files of the layout. */
+	if ((fl & (VAKT_PATH_DOTDOT | VAKT_PATH_EMPTY)) ||
+	    (e->type != VAKT_TAR_REG && e->type != VAKT_TAR_SYMLINK && e->type != VAKT_TAR_HARDLINK)) {
+		free(data);
+		return 0;
+	}
+	member *m = xcalloc(1, sizeof(*m));
+	m->name = xstrdup(clean);
+	m->type = e->type;
+	m->off = e->body_offset;
+	m->size = e->size;
+	m->data = e->type == VAKT_TAR_REG ? data : (free(data), NULL);
+	m->tag = tag;
+	if (e->type == VAKT_TAR_HARDLINK) {
+		char lc[VAKT_TAR_MAX_PATH + 1];
+		vakt_tar_clean_path(e->link, lc, sizeof(lc));
+		m->link = xstrdup(lc);
+	} else if (e->type == VAKT_TAR_SYMLINK) {
+		m->link = xstrdup(e->link);
+	}
+	member_put(s, m);
+	return 0;
+}
+
+vakt_store *vakt_store_new_streamed(const char *display)
+{
+	vakt_store *s = xcalloc(1, sizeof(*s));
+	s->fd = -1;
+	s->display = xstrdup(display);
+	return s;
+}
+
+void *vakt_store_tag(const vakt_store *s, const char *name)
+{
+	const member *m = s->dir ? NULL : resolve(s, name);
+	return m ? m->tag : NULL;
+}
+
 static int index_tar(vakt_store *s, vakt_error **err)
 {
 	struct stat st;
@@ -168,31 +221,10 @@ static int index_tar(vakt_store *s, vakt_error **err)
 	vakt_tar *t = vakt_tar_new(src);
 	const vakt_tar_entry *e;
 	int r;
-	char clean[VAKT_TAR_MAX_PATH + 1];
 	while ((r = vakt_tar_next(t, &e, err)) > 0) {
-		if (s->n >= VAKT_STORE_MAX_ENTRIES) {
-			vakt_tar_free(t);
-			return vakt_error_set(err, VAKT_E_LIMIT, "%s: more than %u members", s->display,
-					      (unsigned)VAKT_STORE_MAX_ENTRIES);
-		}
-		unsigned fl = vakt_tar_clean_path(e->path, clean, sizeof(clean));
-		if (fl & (VAKT_PATH_DOTDOT | VAKT_PATH_EMPTY))
-			continue; /* never addressable: manifests name members by plain paths */
-		if (e->type != VAKT_TAR_REG && e->type != VAKT_TAR_SYMLINK && e->type != VAKT_TAR_HARDLINK)
-			continue;
-		member *m = xcalloc(1, sizeof(*m));
-		m->name = xstrdup(clean);
-		m->type = e->type;
-		m->off = e->body_offset;
-		m->size = e->size;
-		if (e->type == VAKT_TAR_HARDLINK) {
-			char lc[VAKT_TAR_MAX_PATH + 1];
-			vakt_tar_clean_path(e->link, lc, sizeof(lc));
-			m->link = xstrdup(lc);
-		} else if (e->type == VAKT_TAR_SYMLINK) {
-			m->link = xstrdup(e->link);
-		}
-		member_put(s, m);
+		r = vakt_store_add(s, e, NULL, NULL, err);
+		if (r < 0)
+			break;
 	}
 	vakt_tar_free(t);
 	if (r < 0)
@@ -243,6 +275,7 @@ vakt_store *vakt_store_free(vakt_store *s)
 		member *next = m->next;
 		free(m->name);
 		free(m->link);
+		free(m->data);
 		free(m);
 		m = next;
 	}
@@ -345,8 +378,13 @@ int vakt_store_open_file(vakt_store *s, const char *name, vakt_src **ret, uint64
 	const member *m = resolve(s, name);
 	if (!m)
 		return vakt_error_set(err, VAKT_E_NOTFOUND, "%s: no member %s", s->display, name);
+	if (s->fd < 0 && !m->data)
+		return vakt_error_set(err, VAKT_E_INVALID,
+				      "%s: %s went by in the stream without being kept (it does not look like JSON)",
+				      s->display, name);
 	char *label = xasprintf("%s: %s", s->display, name);
-	*ret = vakt_src_file_window(s->fd, m->off, m->size, label);
+	*ret = s->fd < 0 ? vakt_src_mem(m->data, (size_t)m->size, label)
+			 : vakt_src_file_window(s->fd, m->off, m->size, label);
 	free(label);
 	if (ret_size)
 		*ret_size = m->size;

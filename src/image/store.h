@@ -20,6 +20,7 @@
 
 #include "core/error.h"
 #include "image/source.h"
+#include "image/tar.h"
 
 typedef struct vakt_store vakt_store;
 
@@ -30,8 +31,21 @@ typedef struct vakt_store vakt_store;
  * store in messages. */
 int vakt_store_open(const char *path, const char *display, vakt_store **ret, vakt_error **err);
 
-/* A store over an already open tar (stdin copied nowhere: see image.c for streams). */
 vakt_store *vakt_store_free(vakt_store *s);
+
+/* A store filled while an archive streams by (stdin, read once: see stream.c). Members
+ * are added with vakt_store_add; only those added with their content can be read. */
+vakt_store *vakt_store_new_streamed(const char *display);
+
+/* Add the archive entry e (links, directories and ".." paths as in an indexed archive).
+ * data: the entry's content (malloc'd, e->size bytes and a NUL; ownership passes, even on
+ * error), or NULL when it was not kept. tag: the caller's record of the member (not
+ * owned), returned by vakt_store_tag. VAKT_E_LIMIT beyond VAKT_STORE_MAX_ENTRIES. Also
+ * used to index an archive file, with data NULL. */
+int vakt_store_add(vakt_store *s, const vakt_tar_entry *e, char *data, void *tag, vakt_error **err);
+
+/* The tag of the regular member name resolves to (links followed), or NULL. */
+void *vakt_store_tag(const vakt_store *s, const char *name);
 
 /* True if name exists (a regular file after links are followed). */
 bool vakt_store_has(const vakt_store *s, const char *name);
