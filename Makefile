@@ -72,6 +72,7 @@ fuzz: deps
 bench: build
 	bench/lint-bench.sh
 	bench/dockerfile-bench.sh
+	bench/image-bench.sh
 
 docs: dev
 	/usr/bin/python3 scripts/gen-rule-docs.py build/dev/vakt

@@ -48,8 +48,8 @@ const vakt_cmd_help cmd_image_help = {
 		"IMAGE is a docker-archive (docker save, skopeo copy docker-archive:), an OCI\n"
 		"image layout directory, an OCI archive (a tar of a layout), a root filesystem\n"
 		"directory, or - for a docker-archive or OCI archive on stdin\n"
-		"(docker save app | vakt image -). PATH:TAG picks one image of several\n"
-		"(the docker-archive tag, or the OCI org.opencontainers.image.ref.name);\n"
+		"(docker save app | vakt image -). PATH:TAG (-:TAG) picks one image of\n"
+		"several (the docker-archive tag, or the OCI org.opencontainers.image.ref.name);\n"
 		"skopeo's oci:, oci-archive: and docker-archive: prefixes are accepted.\n"
 		"The image is never unpacked: layers are streamed once and only the files\n"
 		"that matter are read.\n"
@@ -477,6 +477,7 @@ int cmd_image(int argc, char **argv)
 			.nrules = R__COUNT,
 			.color = a.color < 0 ? (a.format == VAKT_FORMAT_TEXT && cli_want_color(out)) : a.color,
 			.verbose = a.verbose,
+			.scope = "the image",
 			.json_extra = json_image,
 			.extra_ud = &jc,
 		};

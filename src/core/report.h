@@ -36,6 +36,7 @@ typedef struct vakt_report_info {
 	size_t nrules;
 	int color;                 /* text: 1 colour, 0 none */
 	bool verbose;              /* text: print the fix hint under each finding */
+	const char *scope;         /* text summary: "in the image" rather than files/objects */
 	/* JSON: write further members of the top-level object (after "errors", before
 	 * "summary"), e.g. `vakt image`'s "image" and "packages". NULL: none. */
 	void (*json_extra)(struct jsonw *w, void *ud);

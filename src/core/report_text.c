@@ -92,12 +92,22 @@ static void text_finding(vakt_report *r, const vakt_finding *f)
 	}
 }
 
+/* " in 3 files, 7 objects", or " in the image" (info.scope) */
+static void text_scope(const vakt_report *r, const vakt_summary *s)
+{
+	if (r->info.scope)
+		fprintf(r->out, " in %s", r->info.scope);
+	else
+		fprintf(r->out, " in %u file%s, %u object%s", s->files, s->files == 1 ? "" : "s",
+			s->objects, s->objects == 1 ? "" : "s");
+}
+
 static void text_end(vakt_report *r, const vakt_summary *s)
 {
 	FILE *o = r->out;
 	if (s->findings == 0) {
-		fprintf(o, "vakt: no findings in %u file%s, %u object%s", s->files,
-			s->files == 1 ? "" : "s", s->objects, s->objects == 1 ? "" : "s");
+		fprintf(o, "vakt: no findings");
+		text_scope(r, s);
 	} else {
 		fprintf(o, "vakt: %u finding%s (", s->findings, s->findings == 1 ? "" : "s");
 		bool first = true;
@@ -108,8 +118,8 @@ static void text_end(vakt_report *r, const vakt_summary *s)
 				vakt_severity_name((vakt_severity)i));
 			first = false;
 		}
-		fprintf(o, ") in %u file%s, %u object%s", s->files, s->files == 1 ? "" : "s",
-			s->objects, s->objects == 1 ? "" : "s");
+		fputc(')', o);
+		text_scope(r, s);
 	}
 	if (s->suppressed)
 		fprintf(o, "; %u ignored", s->suppressed);

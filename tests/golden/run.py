@@ -8,6 +8,7 @@ A case is a directory holding:
     images    optional: lines "SPEC NAME": build each image spec (relative to the repo
               root) with tests/image/mkimage.py as NAME in a temporary directory, and run
               there (cwd is then ignored), so the image's path in the output is just NAME
+    stdin-image  optional: the NAME of one of those images, fed to standard input
     stdout    expected standard output
     stderr    expected standard error
     exit      expected exit code
@@ -43,6 +44,8 @@ def run_case(vakt, case, home):
         import tempfile
         cwd = tempfile.mkdtemp(prefix="vakt-golden-images-")
         build_images(case, cwd)
+        if (case / "stdin-image").exists():
+            stdin = pathlib.Path(cwd, (case / "stdin-image").read_text().strip()).read_bytes()
     # the caller's own configuration (~/.hadolint.yaml, $XDG_CONFIG_HOME) stays out
     env = dict(os.environ, NO_COLOR="1", LC_ALL="C", HOME=home)
     env.pop("XDG_CONFIG_HOME", None)
