@@ -67,32 +67,78 @@ void scan_progress(scan *s, size_t layer, uint64_t bytes, bool force)
 
 /* ---- what to keep ------------------------------------------------------------------- */
 
-size_t scan_wanted_size(const scan *s, const char *path)
+#define MAX_EXTRA 256   /* paths wanted because of links, per image */
+#define MAX_MAP_DEPTH 4 /* directory links followed when deciding what is wanted */
+
+static bool has_str(char *const *v, size_t n, const char *p)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(v[i], p) == 0)
+			return true;
+	return false;
+}
+
+/* If path lies below (or at) the directory from, the same path below to, into buf. */
+static bool remap(const char *path, const char *from, const char *to, char *buf, size_t len)
+{
+	size_t fl = strlen(from);
+	if (strncmp(path, from, fl) != 0 || (path[fl] != '/' && path[fl] != '\0'))
+		return false;
+	return (size_t)snprintf(buf, len, "%s%s", to, path + fl) < len;
+}
+
+static size_t wanted_size_depth(const scan *s, const char *path, int depth)
 {
 	size_t m = vakt_inventory_max_size(path);
 	if (m)
 		return m;
-	for (size_t i = 0; i < s->nextra; i++)
-		if (strcmp(s->extra[i], path) == 0)
-			return 256u << 20;
+	if (has_str(s->extra, s->nextra, path) || has_str(s->hl_targets, s->nhl_targets, path))
+		return 256u << 20;
+	/* below a directory that a link at a wanted place points to: wanted as the path
+	 * through the link is (opt/dpkg/status when var/lib/dpkg -> /opt/dpkg) */
+	char buf[VAKT_TAR_MAX_PATH + 1];
+	for (size_t i = 0; depth < MAX_MAP_DEPTH && i < s->nmaps; i++)
+		if (remap(path, s->map_from[i], s->map_to[i], buf, sizeof(buf)) &&
+		    (m = wanted_size_depth(s, buf, depth + 1)))
+			return m;
 	return 0;
 }
 
-/* A symlink at a wanted path (etc/os-release -> ../usr/lib/os-release) makes its target
- * wanted too, so a file that is only reached through a link is still kept. The target
- * is joined lexically; ".." stops at the root. */
-void scan_want_link_target(scan *s, const char *path, const char *target)
+size_t scan_wanted_size(const scan *s, const char *path)
 {
-	char buf[2 * VAKT_TAR_MAX_PATH + 2], clean[VAKT_TAR_MAX_PATH + 1];
+	return wanted_size_depth(s, path, 0);
+}
+
+static bool wants_below_depth(const scan *s, const char *dir, int depth)
+{
+	if (vakt_inventory_wants_below(dir))
+		return true;
+	char buf[VAKT_TAR_MAX_PATH + 1];
+	for (size_t i = 0; depth < MAX_MAP_DEPTH && i < s->nmaps; i++) {
+		size_t dl = strlen(dir);
+		/* a mapped directory lies below dir */
+		if (strncmp(s->map_from[i], dir, dl) == 0 && s->map_from[i][dl] == '/')
+			return true;
+		if (remap(dir, s->map_from[i], s->map_to[i], buf, sizeof(buf)) &&
+		    wants_below_depth(s, buf, depth + 1))
+			return true;
+	}
+	return false;
+}
+
+/* Join a link target to the directory of the link at path, with ".." resolved lexically
+ * and clamped at the root, into out[VAKT_TAR_MAX_PATH + 1]. false when it does not fit
+ * or names the root itself. */
+static bool link_target_path(const char *path, const char *target, char *out)
+{
+	char buf[2 * VAKT_TAR_MAX_PATH + 2];
 	const char *slash = strrchr(path, '/');
 	size_t dl = (target[0] == '/' || !slash) ? 0 : (size_t)(slash - path);
 	if (dl + strlen(target) + 2 > sizeof(buf))
-		return;
+		return false;
 	memcpy(buf, path, dl);
 	buf[dl] = '/';
 	strcpy(buf + dl + 1, target);
-	/* resolve ".." lexically, clamped at the root */
-	char out[sizeof(buf)];
 	size_t o = 0;
 	for (const char *p = buf; *p;) {
 		while (*p == '/')
@@ -109,6 +155,8 @@ void scan_want_link_target(scan *s, const char *path, const char *target)
 			if (o > 0)
 				o--;
 		} else if (!(cl == 1 && p[0] == '.')) {
+			if (o + (o ? 1 : 0) + cl > VAKT_TAR_MAX_PATH)
+				return false;
 			if (o)
 				out[o++] = '/';
 			memcpy(out + o, p, cl);
@@ -117,14 +165,50 @@ void scan_want_link_target(scan *s, const char *path, const char *target)
 		p = e;
 	}
 	out[o] = '\0';
-	if (o == 0 || o > VAKT_TAR_MAX_PATH || s->nextra >= 64)
-		return;
-	strcpy(clean, out);
-	for (size_t i = 0; i < s->nextra; i++)
-		if (strcmp(s->extra[i], clean) == 0)
-			return;
-	s->extra = xreallocarray(s->extra, s->nextra + 1, sizeof(*s->extra));
-	s->extra[s->nextra++] = xstrdup(clean);
+	return o > 0;
+}
+
+static void add_str(char ***v, size_t *n, const char *p)
+{
+	*v = xreallocarray(*v, *n + 1, sizeof(**v));
+	(*v)[(*n)++] = xstrdup(p);
+}
+
+/* A symlink path -> target: if the inventory reads path, it reads the target (etc/os-release
+ * -> ../usr/lib/os-release); if it reads below path, it reads below the target. Either way
+ * the target's content becomes wanted, from now on. Returns true if something new is
+ * wanted. */
+bool scan_note_symlink(scan *s, const char *path, const char *target)
+{
+	char clean[VAKT_TAR_MAX_PATH + 1];
+	if (s->nextra + s->nmaps >= MAX_EXTRA || !link_target_path(path, target, clean))
+		return false;
+	if (scan_wanted_size(s, path)) {
+		if (scan_wanted_size(s, clean))
+			return false; /* wanted anyway (usr/lib/os-release) */
+		add_str(&s->extra, &s->nextra, clean);
+		vakt_view_watch(s->view, clean); /* a database reached through the link */
+		return true;
+	}
+	if (!wants_below_depth(s, path, 0))
+		return false;
+	for (size_t i = 0; i < s->nmaps; i++)
+		if (strcmp(s->map_from[i], clean) == 0 && strcmp(s->map_to[i], path) == 0)
+			return false;
+	/* new only if some kind of wanted path below the link is not wanted below its target
+	 * already (lib -> usr/lib adds nothing: usr/lib/apk/db/installed is read anyway) */
+	bool adds = false;
+	char cand[VAKT_TAR_MAX_PATH + 1];
+	for (const char *const *w = vakt_inventory_samples(); *w && !adds; w++)
+		adds = remap(*w, path, clean, cand, sizeof(cand)) && !scan_wanted_size(s, cand);
+	size_t n = s->nmaps;
+	add_str(&s->map_from, &n, clean);
+	n = s->nmaps;
+	add_str(&s->map_to, &n, path);
+	s->nmaps = n;
+	if (adds)
+		vakt_view_watch(s->view, clean);
+	return adds;
 }
 
 /* ---- packages per layer -------------------------------------------------------------- */
@@ -245,8 +329,8 @@ int scan_apply_entry(scan *s, vakt_tar *t, const vakt_tar_entry *e, char *body, 
 		ve.type = VAKT_V_SYMLINK;
 		ve.link = e->link;
 		ve.keep = true;
-		if (scan_wanted_size(s, path))
-			scan_want_link_target(s, path, e->link);
+		if (scan_note_symlink(s, path, e->link))
+			s->layer_new_wants = true;
 		break;
 	case VAKT_TAR_HARDLINK: {
 		char target[VAKT_TAR_MAX_PATH + 1];
@@ -261,8 +345,13 @@ int scan_apply_entry(scan *s, vakt_tar *t, const vakt_tar_entry *e, char *body, 
 		int r = vakt_view_hardlink(s->view, li, path, target, scan_wanted_size(s, path) > 0, &missing, err);
 		if (r < 0)
 			return r;
-		if (missing)
-			scan_warn(s, s->where, 0, "%s is a hard link to %s, whose content was not kept", path, target);
+		if (missing && s->nhl_targets < MAX_EXTRA && !has_str(s->hl_targets, s->nhl_targets, target)) {
+			/* the target went by before anything said it was needed: a layer read
+			 * from a file is read again for it (scan_layer_again); on stdin the
+			 * inventory says the content was not kept */
+			add_str(&s->hl_targets, &s->nhl_targets, target);
+			s->layer_new_wants = true;
+		}
 		return 0;
 	}
 	case VAKT_TAR_CHR:
@@ -373,6 +462,58 @@ int scan_layer(scan *s, size_t li, vakt_src *raw, const char *expect_digest,
 	s->base_bytes += vakt_src_offset(raw);
 	vakt_src_free(top);
 	return r < 0 ? r : 0;
+}
+
+/* Read layer li again from raw (owned) for the contents that became wanted while its first
+ * pass went by them: a hard link whose target was read before the link named a wanted
+ * path, or files below a directory that a later entry linked into a wanted place. Only
+ * those entries are applied again, with their content; everything else the first pass
+ * did stands. */
+static int scan_layer_again(scan *s, size_t li, vakt_src *raw, vakt_error **err)
+{
+	vakt_src *top = raw;
+	int r = vakt_src_decompress(top, &s->budget, &top, NULL, err);
+	if (r < 0) {
+		vakt_src_free(top);
+		return vakt_error_wrap(err, "%s", s->where);
+	}
+	vakt_tar *t = vakt_tar_new(top);
+	const vakt_tar_entry *e;
+	char path[VAKT_TAR_MAX_PATH + 1], target[VAKT_TAR_MAX_PATH + 1];
+	while ((r = vakt_tar_next(t, &e, err)) > 0) {
+		if (e->type != VAKT_TAR_REG && e->type != VAKT_TAR_HARDLINK)
+			continue;
+		unsigned fl = vakt_tar_clean_path(e->path, path, sizeof(path));
+		const char *base = strrchr(path, '/');
+		base = base ? base + 1 : path;
+		size_t max;
+		if ((fl & (VAKT_PATH_DOTDOT | VAKT_PATH_EMPTY)) || strncmp(base, ".wh.", 4) == 0 ||
+		    !(max = scan_wanted_size(s, path)))
+			continue;
+		const vakt_vnode *n = vakt_view_lookup(s->view, path, true);
+		size_t len;
+		if (n && !(vakt_vnode_type(n) == VAKT_V_REG && vakt_vnode_layer(n) == (int)li &&
+			   !vakt_vnode_data(n, &len)))
+			continue; /* kept the first time, or replaced later in the layer */
+		if (e->type == VAKT_TAR_HARDLINK) {
+			bool missing;
+			if (vakt_tar_clean_path(e->link, target, sizeof(target)) &
+			    (VAKT_PATH_DOTDOT | VAKT_PATH_EMPTY))
+				continue;
+			r = vakt_view_hardlink(s->view, (int)li, path, target, true, &missing, err);
+		} else if (e->size <= max) {
+			vakt_ventry ve = {.type = VAKT_V_REG, .path = path, .mode = e->mode, .keep = true};
+			r = read_body(t, e->size, &ve.data, err);
+			ve.len = (size_t)e->size;
+			if (r >= 0)
+				r = vakt_view_apply(s->view, (int)li, &ve, err);
+		}
+		if (r < 0)
+			break;
+	}
+	vakt_tar_free(t);
+	vakt_src_free(top);
+	return r < 0 ? vakt_error_wrap(err, "%s (read again)", s->where) : 0;
 }
 
 void scan_set_where(scan *s, size_t li)
@@ -503,7 +644,13 @@ static int scan_layers(scan *s, vakt_store *st, const vakt_plan *plan, vakt_erro
 					      s->where, (unsigned long long)size,
 					      (unsigned long long)plan->layers[i].size);
 		}
+		s->layer_new_wants = false;
 		r = scan_layer(s, i, raw, plan->layers[i].digest, img->layers[i].diff_id, err);
+		if (r >= 0 && s->layer_new_wants && vakt_store_open_file(st, plan->layers[i].name, &raw, NULL, err) >= 0)
+			r = scan_layer_again(s, i, raw, err);
+		for (size_t k = 0; k < s->nhl_targets; k++)
+			free(s->hl_targets[k]);
+		s->nhl_targets = 0; /* a hard link names an entry of its own layer */
 		if (r < 0)
 			return r;
 		scan_after_layer(s, i);
@@ -635,6 +782,13 @@ int vakt_image_scan(const char *ref, const vakt_image_options *opt, vakt_image *
 	for (size_t i = 0; i < s.nextra; i++)
 		free(s.extra[i]);
 	free(s.extra);
+	for (size_t i = 0; i < s.nmaps; i++)
+		free(s.map_from[i]), free(s.map_to[i]);
+	free(s.map_from);
+	free(s.map_to);
+	for (size_t i = 0; i < s.nhl_targets; i++)
+		free(s.hl_targets[i]);
+	free(s.hl_targets);
 	vakt_view_free(s.view);
 	if (r < 0) {
 		vakt_image_free(img);

@@ -78,6 +78,40 @@ size_t vakt_inventory_max_size(const char *path)
 	return 0;
 }
 
+/* dir equals prefix, or is one of its leading components */
+static bool leads_to(const char *dir, const char *prefix)
+{
+	size_t l = strlen(dir);
+	return strncmp(prefix, dir, l) == 0 && (prefix[l] == '\0' || prefix[l] == '/');
+}
+
+const char *const *vakt_inventory_samples(void)
+{
+	static const char *samples[VAKT_ARRAY_SIZE(exact) + 3];
+	if (!samples[0]) {
+		size_t n = 0;
+		for (size_t i = 0; i < VAKT_ARRAY_SIZE(exact); i++)
+			samples[n++] = exact[i].path;
+		samples[n++] = "var/lib/dpkg/status.d/\x01package";
+		samples[n++] = "usr/share/doc/\x01package/copyright";
+	}
+	return samples;
+}
+
+bool vakt_inventory_wants_below(const char *dir)
+{
+	size_t l = strlen(dir);
+	if (!l)
+		return true;
+	for (size_t i = 0; i < VAKT_ARRAY_SIZE(exact); i++)
+		if (strncmp(exact[i].path, dir, l) == 0 && exact[i].path[l] == '/')
+			return true;
+	if (leads_to(dir, "var/lib/dpkg/status.d") || leads_to(dir, "usr/share/doc"))
+		return true;
+	/* usr/share/doc/<package> holds a copyright file */
+	return strncmp(dir, "usr/share/doc/", 14) == 0 && dir[14] && !strchr(dir + 14, '/');
+}
+
 bool vakt_inventory_wants(const char *path)
 {
 	return vakt_inventory_max_size(path) > 0;

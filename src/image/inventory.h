@@ -36,6 +36,14 @@ vakt_files vakt_files_rootfs(int *rootfd);
  * streaming layers to decide which file contents to keep. */
 bool vakt_inventory_wants(const char *path);
 
+/* Is some path the inventory reads below directory dir (cleaned)? A symbolic link there
+ * (var/lib/dpkg -> /opt/dpkg) makes the matching paths below its target wanted. */
+bool vakt_inventory_wants_below(const char *dir);
+
+/* One path of every kind the inventory reads (the fixed paths, and an instance of each
+ * pattern, with "\x01package" for the package name), NULL-terminated. */
+const char *const *vakt_inventory_samples(void);
+
 /* Largest content kept for path (0 when not wanted). */
 size_t vakt_inventory_max_size(const char *path);
 

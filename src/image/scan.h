@@ -25,6 +25,11 @@ typedef struct scan {
 	uint64_t gen_seen;
 	char **extra;       /* paths wanted because a wanted symlink points there */
 	size_t nextra;
+	char **map_from, **map_to; /* below map_from[i] is wanted what is below map_to[i] */
+	size_t nmaps;
+	char **hl_targets;  /* hard link targets whose content turned out to be needed */
+	size_t nhl_targets;
+	bool layer_new_wants; /* this layer made paths wanted after they may have gone by */
 	uint64_t total_bytes, base_bytes;
 	struct timespec last_progress;
 } scan;
@@ -46,8 +51,10 @@ int scan_apply_entry(scan *s, vakt_tar *t, const vakt_tar_entry *e, char *body, 
 /* Largest size of path's content worth keeping (0: not wanted): the inventory's files,
  * and the targets of symbolic links found at wanted paths. */
 size_t scan_wanted_size(const scan *s, const char *path);
-/* A symlink at a wanted path makes its target (joined to path's directory) wanted. */
-void scan_want_link_target(scan *s, const char *path, const char *target);
+/* A symlink at path: at a wanted path, its target becomes wanted; below it (a link to a
+ * directory holding wanted paths), the same paths below the target. true when something
+ * new became wanted. */
+bool scan_note_symlink(scan *s, const char *path, const char *target);
 /* Fill s->img from a resolved plan and parse the config (read from st, named display). */
 int scan_plan_setup(scan *s, vakt_store *st, const char *display, const vakt_plan *p,
 		    vakt_error **err);

@@ -21,9 +21,9 @@
  * STREAM_MAX_KEPT; nothing is written to disk.
  *
  * What differs from a file: which content is worth keeping is decided as a layer goes
- * by, so a symbolic link at a wanted path makes its target wanted only for the layers
- * that arrive after it (the same holds for files, base layer first; docker save writes
- * layers in that order).
+ * by, and a pipe cannot be read again (image.c's scan_layer_again), so content that only
+ * becomes wanted after it went by (the target of a later hard link, a file below a
+ * directory that a later link makes wanted) is not kept, and the inventory says so.
  */
 #include "image/scan.h"
 
@@ -209,10 +209,12 @@ static int record_layer(stream *st, vakt_src *top, layer_rec *r, vakt_error **er
 		bool want_body = false;
 		if (e->type == VAKT_TAR_REG || e->type == VAKT_TAR_SYMLINK) {
 			unsigned fl = vakt_tar_clean_path(e->path, clean, sizeof(clean));
-			size_t max = (fl & (VAKT_PATH_DOTDOT | VAKT_PATH_EMPTY)) ? 0 : scan_wanted_size(st->s, clean);
-			if (max && e->type == VAKT_TAR_SYMLINK)
-				scan_want_link_target(st->s, clean, e->link);
-			else if (max && e->size <= max)
+			size_t max = 0;
+			if (fl & (VAKT_PATH_DOTDOT | VAKT_PATH_EMPTY))
+				;
+			else if (e->type == VAKT_TAR_SYMLINK)
+				scan_note_symlink(st->s, clean, e->link);
+			else if ((max = scan_wanted_size(st->s, clean)) && e->size <= max)
 				want_body = true;
 		}
 		if (want_body) {

@@ -32,7 +32,8 @@ struct vakt_vnode {
 	uint64_t hash;
 	vakt_vtype type;
 	int layer;
-	bool watched;
+	bool watched;   /* at or below a watched path */
+	bool watch_anc; /* above a watched path: replacing it (by a symlink) changes what is there */
 	char *link;
 	vcontent *content;
 };
@@ -122,13 +123,24 @@ static void content_unref(vakt_view *v, vcontent *c)
 
 /* ---- nodes ---------------------------------------------------------------------------- */
 
+static bool path_above_watch(const vakt_view *v, const char *path)
+{
+	size_t l = strlen(path);
+	for (size_t i = 0; i < v->nwatch; i++)
+		if (strncmp(v->watch[i], path, l) == 0 && v->watch[i][l] == '/')
+			return true;
+	return false;
+}
+
 static bool path_watched(const vakt_view *v, const vakt_vnode *parent, const char *path)
 {
 	if (parent && parent->watched)
 		return true;
-	for (size_t i = 0; i < v->nwatch; i++)
-		if (strcmp(v->watch[i], path) == 0)
+	for (size_t i = 0; i < v->nwatch; i++) {
+		size_t l = strlen(v->watch[i]);
+		if (strncmp(v->watch[i], path, l) == 0 && (path[l] == '\0' || path[l] == '/'))
 			return true;
+	}
 	return false;
 }
 
@@ -147,6 +159,7 @@ static int node_new(vakt_view *v, vakt_vnode *parent, const char *name, size_t l
 	n->hash = name_hash(parent, name, len);
 	n->type = VAKT_V_DIR;
 	n->watched = path_watched(v, parent, path);
+	n->watch_anc = !n->watched && path_above_watch(v, path);
 	n->next = parent->first;
 	if (parent->first)
 		parent->first->prev = n;
@@ -156,7 +169,7 @@ static int node_new(vakt_view *v, vakt_vnode *parent, const char *name, size_t l
 	n->hnext = v->tab[n->hash & (v->tabsize - 1)];
 	v->tab[n->hash & (v->tabsize - 1)] = n;
 	v->nodes++;
-	if (n->watched)
+	if (n->watched || n->watch_anc)
 		v->generation++;
 	*ret = n;
 	return 0;
@@ -176,7 +189,7 @@ static void node_delete(vakt_view *v, vakt_vnode *n)
 {
 	while (n->first)
 		node_delete(v, n->first);
-	if (n->watched)
+	if (n->watched || n->watch_anc)
 		v->generation++;
 	node_clear(v, n);
 	if (n->prev)
@@ -309,10 +322,31 @@ vakt_view *vakt_view_free(vakt_view *v)
 	return NULL;
 }
 
+static void mark_watched(vakt_vnode *n)
+{
+	n->watched = true;
+	n->watch_anc = false;
+	for (vakt_vnode *c = n->first; c; c = c->next)
+		mark_watched(c);
+}
+
 void vakt_view_watch(vakt_view *v, const char *prefix)
 {
-	if (v->nwatch < MAX_WATCH)
-		v->watch[v->nwatch++] = xstrdup(prefix);
+	for (size_t i = 0; i < v->nwatch; i++)
+		if (strcmp(v->watch[i], prefix) == 0)
+			return;
+	if (v->nwatch >= MAX_WATCH)
+		return;
+	v->watch[v->nwatch++] = xstrdup(prefix);
+	/* nodes already there: the one at prefix and below are watched, those above it
+	 * watch for being replaced */
+	vakt_vnode *n = node_unconst(vakt_view_lookup(v, prefix, true));
+	if (n) {
+		mark_watched(n);
+		for (vakt_vnode *p = n->parent; p && p != &v->root; p = p->parent)
+			if (!p->watched)
+				p->watch_anc = true;
+	}
 }
 
 uint64_t vakt_view_generation(const vakt_view *v)
@@ -365,7 +399,7 @@ int vakt_view_apply(vakt_view *v, int layer, const vakt_ventry *e, vakt_error **
 				cur = NULL;
 			}
 		} else {
-			if (cur->watched)
+			if (cur->watched || cur->watch_anc)
 				v->generation++;
 			node_clear(v, cur);
 		}
