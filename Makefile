@@ -28,6 +28,8 @@ demo-images: build
 	@mkdir -p build/demo
 	@/usr/bin/python3 tests/image/mkimage.py examples/image/app.image.json build/demo/app.oci.tar
 	@/usr/bin/python3 tests/image/mkimage.py examples/image/hardened.image.json build/demo/hardened.tar
+	@rm -f build/demo/vuln.db
+	@$(VAKT_RELEASE) db import -q --db build/demo/vuln.db examples/vulndb/debian-tracker.json examples/vulndb/nvd-cve-2.0.json
 
 demo: build demo-images
 	@echo
@@ -46,11 +48,11 @@ demo: build demo-images
 	@echo "== vakt lint --severity MEDIUM,HIGH,CRITICAL --docker-run '<the guide's hardened line>'"
 	@$(VAKT_RELEASE) lint --severity MEDIUM,HIGH,CRITICAL --docker-run 'docker run -d -p 8080:8080 --name web-app --cap-drop=ALL --cap-add=NET_BIND_SERVICE --read-only --tmpfs /tmp coolvds/secure-app:v1'; rc=$$?; [ $$rc -le 1 ]
 	@echo
-	@echo '== vakt image --list-packages build/demo/app.oci.tar  (an image built here from examples/image/app.image.json)'
-	@$(VAKT_RELEASE) image --list-packages build/demo/app.oci.tar; rc=$$?; [ $$rc -le 1 ]
+	@echo '== vakt image --db build/demo/vuln.db --list-packages build/demo/app.oci.tar  (an image built here from examples/image/app.image.json, against the demo vulnerability data in examples/vulndb/)'
+	@$(VAKT_RELEASE) image --db build/demo/vuln.db --list-packages build/demo/app.oci.tar; rc=$$?; [ $$rc -le 1 ]
 	@echo
-	@echo '== vakt image build/demo/hardened.tar  (the same service, hardened)'
-	@$(VAKT_RELEASE) image build/demo/hardened.tar; rc=$$?; [ $$rc -le 1 ]
+	@echo '== vakt image --db build/demo/vuln.db --severity HIGH,CRITICAL --ignore-unfixed build/demo/hardened.tar  (the same service, hardened: the CI gate passes)'
+	@$(VAKT_RELEASE) image --db build/demo/vuln.db --severity HIGH,CRITICAL --ignore-unfixed build/demo/hardened.tar; rc=$$?; [ $$rc -le 1 ]
 	@echo
 	@echo '== vakt rules show PSS-runAsNonRoot'
 	@$(VAKT_RELEASE) rules show PSS-runAsNonRoot

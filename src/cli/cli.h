@@ -14,14 +14,18 @@ typedef struct vakt_command {
 	const vakt_cmd_help *help;
 } vakt_command;
 
+int cmd_db(int argc, char **argv);
 int cmd_image(int argc, char **argv);
 int cmd_lint(int argc, char **argv);
 int cmd_rules(int argc, char **argv);
+int cmd_vercmp(int argc, char **argv);
 int cmd_version(int argc, char **argv);
 
+extern const vakt_cmd_help cmd_db_help;
 extern const vakt_cmd_help cmd_image_help;
 extern const vakt_cmd_help cmd_lint_help;
 extern const vakt_cmd_help cmd_rules_help;
+extern const vakt_cmd_help cmd_vercmp_help;
 extern const vakt_cmd_help cmd_version_help;
 
 /* Print an error the way every command does: "vakt: error: file:line:col: message". */

@@ -125,6 +125,15 @@ void jsonw_int(jsonw *w, int64_t v)
 	fprintf(w->out, "%" PRId64, v);
 }
 
+void jsonw_num1(jsonw *w, double v)
+{
+	pre_value(w);
+	if (v != v || v > 1e15 || v < -1e15) /* NaN and huge values are not JSON numbers here */
+		fputs("null", w->out);
+	else
+		fprintf(w->out, "%.1f", v);
+}
+
 void jsonw_bool(jsonw *w, bool v)
 {
 	pre_value(w);

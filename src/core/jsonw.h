@@ -29,6 +29,8 @@ void jsonw_arr_end(jsonw *w);
 void jsonw_key(jsonw *w, const char *key);
 void jsonw_str(jsonw *w, const char *s); /* NULL writes null */
 void jsonw_int(jsonw *w, int64_t v);
+/* A number with one decimal ("9.8"), as CVSS scores are written. */
+void jsonw_num1(jsonw *w, double v);
 void jsonw_bool(jsonw *w, bool v);
 void jsonw_null(jsonw *w);
 /* key + value shorthands; *_opt skip the member when the value is NULL/0 */

@@ -352,10 +352,13 @@ static int config_parse(vakt_config *vc, lint_config *c, vakt_error **err)
 			if (!vakt_node_int64(v, &x) || x < 0)
 				return config_error(vc, v, err, "low-id: expected a non-negative integer");
 			c->low_id = x;
+		} else if (strcmp(key, "vulnerabilities") == 0 || strcmp(key, "db") == 0) {
+			/* owned by vakt image and vakt db, which check them */
 		} else {
 			return config_error(vc, k, err,
 					    "unknown setting '%s' (known: pss, disable, severity, "
-					    "ignore-paths, low-id, trusted-registries)",
+					    "ignore-paths, low-id, trusted-registries; vulnerabilities and db for "
+					    "vakt image and vakt db)",
 					    key);
 		}
 	}

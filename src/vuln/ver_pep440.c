@@ -494,7 +494,7 @@ static int segment_cmp(pep_span a, pep_span b)
 static int local_cmp(pep_span a, pep_span b)
 {
 	for (;;) {
-		pep_span x, y;
+		pep_span x = {NULL, 0}, y = {NULL, 0}; /* set when the iterators return true */
 		bool hx = next_part(&a, &x, true), hy = next_part(&b, &y, true);
 		if (!hx || !hy)
 			return hx ? 1 : hy ? -1 : 0;

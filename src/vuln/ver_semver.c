@@ -237,8 +237,8 @@ static bool next_ident(semver_span *s, semver_span *ret, bool *numeric)
 static int pre_cmp(semver_span a, semver_span b)
 {
 	for (;;) {
-		semver_span x, y;
-		bool xnum, ynum;
+		semver_span x = {0}, y = {0}; /* set by next_ident when it returns true */
+		bool xnum = false, ynum = false;
 		bool hx = next_ident(&a, &x, &xnum), hy = next_ident(&b, &y, &ynum);
 		if (!hx || !hy)
 			return hx ? 1 : hy ? -1 : 0; /* a larger set of fields sorts higher */

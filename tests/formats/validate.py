@@ -26,6 +26,7 @@ except ImportError:
 INPUTS = [
     ["examples/kubernetes"],
     ["image", "--list-packages", "@IMAGE@"],
+    ["image", "--db", "@VULNDB@", "--list-packages", "@VULNIMAGE@"],
     ["--pss", "restricted:v1.37", "tests/pss/seed"],
     ["--show-ignored", "tests/formats/inputs"],
     ["--show-ignored", "examples/docker", "tests/inputs/docker"],
@@ -35,11 +36,14 @@ INPUTS = [
 
 IMAGE_SPEC = ROOT / "tests" / "inputs" / "image" / "app.image.json"
 IMAGE = None  # built from IMAGE_SPEC by main()
+VULN_SPEC = ROOT / "examples" / "image" / "app.image.json"  # its curl is vulnerable in:
+VULN_DATA = [ROOT / "examples" / "vulndb" / "debian-tracker.json", ROOT / "examples" / "vulndb" / "nvd-cve-2.0.json"]
+SUBST = {}
 
 
 def run(vakt, fmt, args):
     if args and args[0] == "image":
-        cmd = [vakt, "image", "-f", fmt, *[IMAGE if a == "@IMAGE@" else a for a in args[1:]]]
+        cmd = [vakt, "image", "-f", fmt, *[SUBST.get(a, a) for a in args[1:]]]
     else:
         cmd = [vakt, "lint", "--no-config", "-f", fmt, *args]
     p = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=120)
@@ -59,6 +63,13 @@ def main():
     IMAGE = tmp + "/app.oci.tar"
     subprocess.run(["/usr/bin/python3", str(ROOT / "tests/image/mkimage.py"), str(IMAGE_SPEC), IMAGE],
                    check=True)
+    SUBST["@IMAGE@"] = IMAGE
+    SUBST["@VULNIMAGE@"] = tmp + "/vuln.oci.tar"
+    SUBST["@VULNDB@"] = tmp + "/vuln.db"
+    subprocess.run(["/usr/bin/python3", str(ROOT / "tests/image/mkimage.py"), str(VULN_SPEC),
+                    SUBST["@VULNIMAGE@"]], check=True)
+    subprocess.run([vakt, "db", "import", "-q", "--db", SUBST["@VULNDB@"], *map(str, VULN_DATA)],
+                   check=True, stdout=subprocess.DEVNULL)
     if not SARIF_SCHEMA.exists():
         print(f"SKIP: {SARIF_SCHEMA} is absent (CI has ../shared beside the checkout)")
         return 77
@@ -81,7 +92,7 @@ def main():
         failures += len(errs)
 
         # the same findings in every format
-        n_json = len(report["findings"])
+        n_json = len(report["findings"]) + len(report.get("vulnerabilities", []))
         n_sarif = len(sarif["runs"][0]["results"])
         junit = ET.fromstring(run(vakt, "junit", args))
         n_junit = sum(1 for tc in junit.iter("testcase") if tc.find("failure") is not None or
@@ -91,6 +102,9 @@ def main():
             failures += 1
         if n_json == 0:
             print(f"{args}: no findings: the input does not exercise the formats")
+            failures += 1
+        if "@VULNDB@" in args and not report.get("vulnerabilities"):
+            print(f"{args}: no vulnerabilities: the input does not exercise them")
             failures += 1
         print(f"{args}: {n_json} findings, {len(report['errors'])} errors validated")
     return 1 if failures else 0

@@ -9,6 +9,10 @@ A case is a directory holding:
               root) with tests/image/mkimage.py as NAME in a temporary directory, and run
               there (cwd is then ignored), so the image's path in the output is just NAME
     stdin-image  optional: the NAME of one of those images, fed to standard input
+    files     optional (with images): lines "SRC DEST": copy the repo file SRC into that
+              directory as DEST (a .vaktignore, a .vakt.yaml)
+    vulndb    optional (with images): paths (relative to the repo root, one per line)
+              imported with `vakt db import -q --db vuln.db` in that directory first
     stdout    expected standard output
     stderr    expected standard error
     exit      expected exit code
@@ -44,6 +48,16 @@ def run_case(vakt, case, home):
         import tempfile
         cwd = tempfile.mkdtemp(prefix="vakt-golden-images-")
         build_images(case, cwd)
+        if (case / "files").exists():
+            import shutil
+            for l in (case / "files").read_text().splitlines():
+                if l.strip():
+                    src, dest = l.split()
+                    shutil.copy(ROOT / src, os.path.join(cwd, dest))
+        if (case / "vulndb").exists():
+            paths = [str(ROOT / l.strip()) for l in (case / "vulndb").read_text().splitlines() if l.strip()]
+            subprocess.run([vakt, "db", "import", "-q", "--db", os.path.join(cwd, "vuln.db"), *paths],
+                           check=True, stdout=subprocess.DEVNULL)
         if (case / "stdin-image").exists():
             stdin = pathlib.Path(cwd, (case / "stdin-image").read_text().strip()).read_bytes()
     # the caller's own configuration (~/.hadolint.yaml, $XDG_CONFIG_HOME) stays out
