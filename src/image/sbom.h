@@ -40,6 +40,14 @@ const char *vakt_purl(const vakt_pkg *p, const vakt_os_info *os, vakt_arena *are
  * image -> operating system and every package. */
 void vakt_sbom_cyclonedx(FILE *out, const vakt_image *img);
 
+/* The same, with more top-level members written by extra (after "dependencies"): the
+ * vulnerabilities of `vakt image -f cyclonedx`. ref(p, doc) gives the bom-ref of one of
+ * img's packages (NULL if it has none), for "affects". */
+struct jsonw;
+typedef const char *(*vakt_sbom_ref_fn)(const vakt_pkg *p, void *doc);
+typedef void (*vakt_sbom_extra_fn)(struct jsonw *w, vakt_sbom_ref_fn ref, void *doc, void *ud);
+void vakt_sbom_cyclonedx_with(FILE *out, const vakt_image *img, vakt_sbom_extra_fn extra, void *ud);
+
 /* SPDX 2.3 JSON: the image as the described package, an operating-system package, one
  * package per OS package with a purl external reference, CONTAINS relationships from
  * the image to each. Licences that are valid SPDX expressions are used as

@@ -82,6 +82,22 @@ static void licenses(jsonw *w, const char *text, vakt_arena *a)
 
 void vakt_sbom_cyclonedx(FILE *out, const vakt_image *img)
 {
+	vakt_sbom_cyclonedx_with(out, img, NULL, NULL);
+}
+
+/* The bom-ref of p among the document's packages (a linear scan: called once per
+ * vulnerability). */
+static const char *ref_of(const vakt_pkg *p, void *doc)
+{
+	const vakt_sbom_doc *d = doc;
+	for (size_t i = 0; i < d->n; i++)
+		if (d->pkgs[i] == p)
+			return d->refs[i];
+	return NULL;
+}
+
+void vakt_sbom_cyclonedx_with(FILE *out, const vakt_image *img, vakt_sbom_extra_fn extra, void *ud)
+{
 	vakt_sbom_doc d;
 	vakt_sbom_doc_init(&d, img);
 	vakt_arena *a = &d.arena;
@@ -195,6 +211,8 @@ void vakt_sbom_cyclonedx(FILE *out, const vakt_image *img)
 	jsonw_arr_end(&w);
 	jsonw_obj_end(&w);
 	jsonw_arr_end(&w);
+	if (extra)
+		extra(&w, ref_of, &d, ud);
 	jsonw_obj_end(&w);
 
 	vakt_sbom_doc_free(&d);
