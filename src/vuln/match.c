@@ -403,6 +403,29 @@ static int cmp_finding(const void *pa, const void *pb)
 	return strcmp(a->id, b->id);
 }
 
+/* The name and version a package is looked up by. */
+static const char *pkg_key(const vakt_pkg *p, const char **version)
+{
+	bool by_source = p->type != VAKT_PKG_RPM;
+	*version = by_source && p->src_version ? p->src_version : p->version;
+	return by_source && p->src_name ? p->src_name : p->name;
+}
+
+static const vakt_image *sort_img;
+
+static int cmp_key(const void *pa, const void *pb)
+{
+	const vakt_pkg *a = &sort_img->pkgs.items[*(const size_t *)pa];
+	const vakt_pkg *b = &sort_img->pkgs.items[*(const size_t *)pb];
+	const char *va, *vb;
+	int c = strcmp(pkg_key(a, &va), pkg_key(b, &vb));
+	if (!c)
+		c = strcmp(va, vb);
+	if (!c)
+		c = (*(const size_t *)pa > *(const size_t *)pb) - (*(const size_t *)pa < *(const size_t *)pb);
+	return c;
+}
+
 int vakt_vuln_match(vakt_vdb *db, const vakt_image *img, vakt_vfindings *out, vakt_error **err)
 {
 	char eco[64];
@@ -410,24 +433,43 @@ int vakt_vuln_match(vakt_vdb *db, const vakt_image *img, vakt_vfindings *out, va
 	if (!vakt_vuln_ecosystem(&img->os, eco, sizeof(eco), &scheme))
 		return 0;
 	out->ecosystem = vakt_arena_strdup(&out->arena, eco);
-	for (size_t i = 0; i < img->pkgs.n; i++) {
-		const vakt_pkg *p = &img->pkgs.items[i];
-		bool by_source = p->type != VAKT_PKG_RPM;
-		pkg_ctx c = {
-			.db = db,
-			.out = out,
-			.pkg = p,
-			.installed = by_source && p->src_version ? p->src_version : p->version,
-			.scheme = scheme,
-			.first = out->n,
-			.err = err,
-		};
-		const char *key = by_source && p->src_name ? p->src_name : p->name;
+	/* Binaries of one source package share its records: look each (name, version) up
+	 * once and give its findings to every binary built from it. */
+	size_t n = img->pkgs.n;
+	size_t *order = xcalloc(n ? n : 1, sizeof(*order));
+	for (size_t i = 0; i < n; i++)
+		order[i] = i;
+	sort_img = img;
+	qsort(order, n, sizeof(*order), cmp_key);
+	int r = 0;
+	for (size_t i = 0; i < n && r >= 0;) {
+		const vakt_pkg *p = &img->pkgs.items[order[i]];
+		const char *ver, *key = pkg_key(p, &ver);
+		pkg_ctx c = {.db = db, .out = out, .pkg = p, .installed = ver, .scheme = scheme,
+			     .first = out->n, .err = err};
 		out->packages++;
-		int r = vakt_vdb_affected(db, eco, key, on_row, &c, err);
-		if (r < 0)
-			return r;
+		r = vakt_vdb_affected(db, eco, key, on_row, &c, err);
+		size_t first = c.first, last = out->n, j = i + 1;
+		for (; r >= 0 && j < n; j++) {
+			const vakt_pkg *q = &img->pkgs.items[order[j]];
+			const char *qv, *qk = pkg_key(q, &qv);
+			if (strcmp(qk, key) != 0 || strcmp(qv, ver) != 0)
+				break;
+			out->packages++;
+			for (size_t k = first; k < last; k++) {
+				if (out->n == out->cap) {
+					out->cap *= 2;
+					out->items = xreallocarray(out->items, out->cap, sizeof(*out->items));
+				}
+				out->items[out->n] = out->items[k];
+				out->items[out->n++].pkg = q;
+			}
+		}
+		i = j;
 	}
+	free(order);
+	if (r < 0)
+		return r;
 	qsort(out->items, out->n, sizeof(*out->items), cmp_finding);
 	return 0;
 }
