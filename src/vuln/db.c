@@ -22,7 +22,7 @@ static const char schema_sql[] =
 	"  records INTEGER NOT NULL, skipped INTEGER NOT NULL, PRIMARY KEY(kind, location));"
 	"CREATE TABLE vulns(id TEXT NOT NULL, source TEXT NOT NULL, summary TEXT, published TEXT,"
 	"  modified TEXT, withdrawn TEXT, aliases TEXT NOT NULL, refs TEXT NOT NULL,"
-	"  severity TEXT NOT NULL, UNIQUE(id, source));"
+	"  severity TEXT NOT NULL, related TEXT NOT NULL, UNIQUE(id, source));"
 	"CREATE TABLE affected(vuln INTEGER NOT NULL, ecosystem TEXT NOT NULL, package TEXT NOT NULL,"
 	"  ranges TEXT NOT NULL, versions TEXT NOT NULL, status TEXT, severity TEXT);"
 	"CREATE INDEX affected_pkg ON affected(ecosystem, package);"
@@ -93,7 +93,7 @@ struct vakt_vdb_writer {
 	sqlite3_stmt *find, *del_aff, *upd_vuln, *ins_vuln, *ins_aff, *del_scores, *ins_score,
 		*ins_source;
 	vakt_error *err; /* the first failure of add (a sink cannot return one) */
-	vakt_buf b1, b2, b3; /* JSON columns, reused */
+	vakt_buf b1, b2, b3, b4; /* JSON columns, reused */
 };
 
 /* ---- the JSON columns, written directly (the import's hot path: no DOM per record) ---- */
@@ -146,6 +146,28 @@ static const char *str_array(vakt_buf *b, const char *const *v, size_t n)
 			vakt_buf_putc(b, ',');
 		js_str(b, v[i]);
 		first = false;
+	}
+	vakt_buf_putc(b, ']');
+	return vakt_buf_str(b);
+}
+
+/* One JSON array of two lists (OSV's upstream and related IDs). */
+static const char *str_array2(vakt_buf *b, const char *const *v, size_t n, const char *const *u, size_t m)
+{
+	vakt_buf_reset(b);
+	vakt_buf_putc(b, '[');
+	bool first = true;
+	for (size_t k = 0; k < 2; k++) {
+		const char *const *a = k ? u : v;
+		size_t an = k ? m : n;
+		for (size_t i = 0; i < an; i++) {
+			if (!a[i])
+				continue;
+			if (!first)
+				vakt_buf_putc(b, ',');
+			js_str(b, a[i]);
+			first = false;
+		}
 	}
 	vakt_buf_putc(b, ']');
 	return vakt_buf_str(b);
@@ -301,6 +323,7 @@ int vakt_vdb_writer_add(const vakt_vrecord *rec, const char *file, unsigned line
 	bind_text(st, 7, str_array(&w->b1, rec->aliases, rec->naliases));
 	bind_text(st, 8, str_array(&w->b2, rec->refs, rec->nrefs));
 	bind_text(st, 9, severity_json(&w->b3, rec));
+	bind_text(st, 11, str_array2(&w->b4, rec->upstream, rec->nupstream, rec->related, rec->nrelated));
 	if (rowid)
 		sqlite3_bind_int64(st, 10, rowid);
 	int r = step_done(w, st);
@@ -376,6 +399,7 @@ static void writer_free(vakt_vdb_writer *w, bool remove_tmp)
 	vakt_buf_free(&w->b1);
 	vakt_buf_free(&w->b2);
 	vakt_buf_free(&w->b3);
+	vakt_buf_free(&w->b4);
 	free(w->path);
 	free(w->tmp);
 	free(w);
@@ -423,6 +447,7 @@ int vakt_vdb_writer_open(const char *path, vakt_vdb_writer **ret, vakt_error **e
 	vakt_buf_init(&w->b1, SIZE_MAX);
 	vakt_buf_init(&w->b2, SIZE_MAX);
 	vakt_buf_init(&w->b3, SIZE_MAX);
+	vakt_buf_init(&w->b4, SIZE_MAX);
 	w->path = xstrdup(path);
 	w->tmp = xasprintf("%s.tmp.XXXXXX", path);
 	int fd = mkstemp(w->tmp);
@@ -458,12 +483,13 @@ int vakt_vdb_writer_open(const char *path, vakt_vdb_writer **ret, vakt_error **e
 	if (r >= 0)
 		r = prepare(w, &w->upd_vuln,
 			    "UPDATE vulns SET summary = ?3, published = ?4, modified = ?5, withdrawn = ?6,"
-			    " aliases = ?7, refs = ?8, severity = ?9 WHERE rowid = ?10 AND id = ?1 AND source = ?2",
+			    " aliases = ?7, refs = ?8, severity = ?9, related = ?11"
+			    " WHERE rowid = ?10 AND id = ?1 AND source = ?2",
 			    err);
 	if (r >= 0)
 		r = prepare(w, &w->ins_vuln,
 			    "INSERT INTO vulns(id, source, summary, published, modified, withdrawn, aliases,"
-			    " refs, severity) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+			    " refs, severity, related) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?11)",
 			    err);
 	if (r >= 0)
 		r = prepare(w, &w->ins_aff,
@@ -617,7 +643,7 @@ int vakt_vdb_open(const char *path, vakt_vdb **ret, vakt_error **err)
 	if (r >= 0 &&
 	    (sqlite3_prepare_v2(d->db,
 				"SELECT v.id, v.source, v.summary, v.withdrawn, v.aliases, v.refs, v.severity,"
-				" a.ecosystem, a.package, a.ranges, a.versions, a.status, a.severity"
+				" a.ecosystem, a.package, a.ranges, a.versions, a.status, a.severity, v.related"
 				" FROM affected a JOIN vulns v ON v.rowid = a.vuln"
 				" WHERE a.ecosystem = ?1 AND a.package = ?2 ORDER BY v.id, v.source",
 				-1, &d->aff, NULL) != SQLITE_OK ||
@@ -667,6 +693,7 @@ int vakt_vdb_affected(vakt_vdb *d, const char *ecosystem, const char *package,
 			.aliases_json = col(st, 4), .refs_json = col(st, 5), .severity_json = col(st, 6),
 			.ecosystem = col(st, 7), .package = col(st, 8), .ranges_json = col(st, 9),
 			.versions_json = col(st, 10), .status = col(st, 11), .severity = col(st, 12),
+			.related_json = col(st, 13),
 		};
 		if (!row.id)
 			continue;

@@ -22,7 +22,7 @@
 #include "core/error.h"
 #include "vuln/vulnrec.h"
 
-#define VAKT_VDB_SCHEMA 1
+#define VAKT_VDB_SCHEMA 2
 
 /* $XDG_CACHE_HOME/vakt/vuln.db, else $HOME/.cache/vakt/vuln.db (heap string; NULL when
  * neither variable is set). */
@@ -72,6 +72,7 @@ typedef struct vakt_vdb_row {
 	const char *ecosystem, *package;
 	const char *ranges_json, *versions_json;              /* JSON arrays */
 	const char *status, *severity;
+	const char *related_json; /* OSV upstream and related IDs: where scores may be found */
 } vakt_vdb_row;
 
 typedef int (*vakt_vdb_row_fn)(const vakt_vdb_row *row, void *ud);

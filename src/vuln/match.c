@@ -376,6 +376,14 @@ static int on_row(const vakt_vdb_row *row, void *ud)
 		vakt_vdb_scores(c->db, f->id, on_score, &n, NULL);
 		for (size_t k = 0; k < f->naliases && n.rank == 99; k++)
 			vakt_vdb_scores(c->db, f->aliases[k], on_score, &n, NULL);
+		/* a distribution's record names its CVE as upstream or related (DEBIAN-CVE-X,
+		 * ALSA-...): that CVE's scores are the ones NVD has */
+		json_t *rel = json_loads(row->related_json ? row->related_json : "[]", 0, NULL);
+		size_t ri;
+		json_t *rv;
+		json_array_foreach(rel, ri, rv) if (n.rank == 99 && json_string_value(rv))
+			vakt_vdb_scores(c->db, json_string_value(rv), on_score, &n, NULL);
+		json_decref(rel);
 		if (n.rank != 99) {
 			f->severity = vakt_cvss_severity(&n.best);
 			f->severity_source = "nvd";

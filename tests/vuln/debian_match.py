@@ -19,6 +19,8 @@ versions across Debian point releases: Debian tracker entries and OSV records co
     binnmu       last_affected = the source version: a binNMU binary (+bN) is still affected
     withdrawn    an OSV record withdrawn: not reported
     alias        the same CVE from the tracker and an OSV record: reported once
+    upstream     an OSV record naming its CVE as upstream, without a severity: NVD's score
+                 for that CVE (an NVD 2.0 page generated here) makes it CRITICAL
 
 and the set of (binary package, ID) vakt reports must equal the expected set exactly. Then
 the CI gate: --severity HIGH,CRITICAL --exit-code 1 exits 1 with the HIGH findings, and 0
@@ -75,6 +77,7 @@ def generate(pkgs, workdir):
     take(lambda s: any(v != s[1] and "+b" in v for _, v in by_src[s]), "binnmu")
     take(lambda s: True, "withdrawn")
     take(lambda s: True, "alias")
+    take(lambda s: True, "upstream")
 
     tracker, osv, expect = {}, [], set()
 
@@ -129,6 +132,18 @@ def generate(pkgs, workdir):
     osv_rec("DSA-9999-1", s[0], [{"introduced": "0"}], aliases=["CVE-2099-0013"])
     expect_all(s, "CVE-2099-0013")
 
+    s = pick["upstream"]
+    osv_rec("DEBIAN-CVE-2099-0014", s[0], [{"introduced": "0"}], upstream=["CVE-2099-0014"])
+    expect_all(s, "DEBIAN-CVE-2099-0014")
+    nvd = {"format": "NVD_CVE", "version": "2.0", "resultsPerPage": 1, "startIndex": 0, "totalResults": 1,
+           "timestamp": "2024-01-01T00:00:00.000",
+           "vulnerabilities": [{"cve": {"id": "CVE-2099-0014", "published": "2024-01-01T00:00:00.000",
+                                        "lastModified": "2024-01-01T00:00:00.000", "vulnStatus": "Analyzed",
+                                        "descriptions": [{"lang": "en", "value": "generated"}],
+                                        "metrics": {"cvssMetricV31": [{"source": "nvd@nist.gov", "type": "Primary",
+                                            "cvssData": {"version": "3.1", "baseScore": 9.8, "baseSeverity": "CRITICAL",
+                                                         "vectorString": "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H"}}]}}}]}
+    (workdir / "nvd.json").write_text(json.dumps(nvd))
     (workdir / "tracker.json").write_text(json.dumps(tracker))
     (workdir / "osv").mkdir()
     for rec in osv:
@@ -149,14 +164,19 @@ def main():
         with tempfile.TemporaryDirectory(prefix="vakt-vuln-") as t:
             t = pathlib.Path(t)
             expect, pick = generate(rows(cache / truth), t)
-            imp = run(vakt, ["db", "import", "-q", "--db", "vuln.db", "tracker.json", "osv"], t)
+            imp = run(vakt, ["db", "import", "-q", "--db", "vuln.db", "tracker.json", "osv", "nvd.json"], t)
             if imp.returncode != 0:
                 print(f"FAIL {image}: vakt db import: {imp.stderr.strip()}")
                 failures += 1
                 continue
             p = run(vakt, ["image", "-q", "--db", "vuln.db", "--scanners", "vuln", "-f", "json",
                            str(cache / image)], t)
-            got = {(v["package"], v["id"]) for v in json.loads(p.stdout)["vulnerabilities"]}
+            vulns = json.loads(p.stdout)["vulnerabilities"]
+            got = {(v["package"], v["id"]) for v in vulns}
+            up = [(v["severity"], v["severity_source"]) for v in vulns if v["id"] == "DEBIAN-CVE-2099-0014"]
+            if not up or any(x != ("CRITICAL", "nvd") for x in up):
+                print(f"FAIL {image}: the upstream CVE's NVD score was not used: {up}")
+                failures += 1
             if got != expect:
                 print(f"FAIL {image}: reported set differs from the expected one")
                 for x in sorted(expect - got):
