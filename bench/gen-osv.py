@@ -3,11 +3,13 @@
 
     gen-osv.py OUT.json COUNT PACKAGES.tsv
 
-Writes COUNT OSV records (a JSON array) in ecosystem Debian:12: one record in a hundred names
+Writes COUNT OSV records (a JSON array) in ecosystem Debian:12: one record in a thousand names
 a source package of the real image (from the ground-truth TSV make-debian-image.sh
 writes: package, version, source, source version), with ranges that put the installed
-version before, inside or after the affected range, so matching does real work; the rest
-name packages the image does not have (the bulk of any real database). Deterministic.
+version before, inside or after the affected range, so matching does real work (with
+200,000 records: 200 for the image, a few hundred findings once spread over its binaries,
+the order of what scanners report for a debian:12 image); the rest name packages the
+image does not have, the bulk of any real database. Deterministic.
 """
 import json
 import random
@@ -21,7 +23,7 @@ def main():
     recs = []
     for i in range(count):
         rid = f"SYN-{i:07d}"
-        if i % 100 == 0 and sources:
+        if i % 1000 == 0 and sources:
             name, ver = sources[rnd.randrange(len(sources))]
             kind = rnd.randrange(3)
             if kind == 0:      # fixed before the installed version: not affected

@@ -5,6 +5,7 @@
 #include "lint/lint.h"
 #include "vuln/db.h"
 #include "vuln/import.h"
+#include "vuln/vpipe.h"
 #include "vuln/update.h"
 
 #include <errno.h>
@@ -211,12 +212,6 @@ static void on_warn(const char *file, unsigned line, const char *msg, void *ud)
 		fprintf(stderr, "vakt: warning: %s: %s\n", file, msg);
 }
 
-static int sink(const vakt_vrecord *rec, const char *file, unsigned line, void *ud)
-{
-	import_ctx *c = ud;
-	return vakt_vdb_writer_add(rec, file, line, c->w);
-}
-
 static int db_import(const db_args *a, const char *path)
 {
 	if (!a->npaths) {
@@ -234,8 +229,8 @@ static int db_import(const db_args *a, const char *path)
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	size_t total = 0, skipped = 0;
 	for (size_t i = 0; i < a->npaths; i++) {
-		vakt_vimport im = {.sink = sink, .warn = on_warn, .ud = &c};
-		int r = vakt_vimport_path(&im, a->paths[i], &e);
+		vakt_vimport im = {.warn = on_warn, .ud = &c};
+		int r = vakt_vimport_path_into(&im, a->paths[i], c.w, &e);
 		if (r >= 0)
 			r = vakt_vdb_writer_source(c.w, "import", a->paths[i], im.records, im.skipped, &e);
 		if (r < 0) {

@@ -360,6 +360,13 @@ int vakt_vdb_writer_add(const vakt_vrecord *rec, const char *file, unsigned line
 	return 0;
 }
 
+int vakt_vdb_writer_error(const vakt_vdb_writer *w, vakt_error **err)
+{
+	if (!w->err)
+		return 0;
+	return vakt_error_set(err, w->err->code, "%s", w->err->msg);
+}
+
 int vakt_vdb_writer_source(vakt_vdb_writer *w, const char *kind, const char *location,
 			   size_t records, size_t skipped, vakt_error **err)
 {
@@ -623,6 +630,9 @@ int vakt_vdb_open(const char *path, vakt_vdb **ret, vakt_error **err)
 	int r = 0;
 	if (sqlite3_open_v2(path, &d->db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
 		r = db_error(err, d->db, "opening", path);
+	/* read pages in place rather than copying them: a scan touches few of them */
+	if (r >= 0)
+		sqlite3_exec(d->db, "PRAGMA mmap_size=1073741824", NULL, NULL, NULL);
 	sqlite3_stmt *m = NULL;
 	int schema = -1;
 	if (r >= 0 && sqlite3_prepare_v2(d->db, "SELECT key, value FROM meta", -1, &m, NULL) == SQLITE_OK) {

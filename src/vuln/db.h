@@ -40,6 +40,10 @@ int vakt_vdb_writer_open(const char *path, vakt_vdb_writer **ret, vakt_error **e
  * vakt_vsink_fn with the writer as ud. */
 int vakt_vdb_writer_add(const vakt_vrecord *rec, const char *file, unsigned line, void *w);
 
+/* The error that made vakt_vdb_writer_add fail, copied into *err; returns its code (0
+ * when there was none). */
+int vakt_vdb_writer_error(const vakt_vdb_writer *w, vakt_error **err);
+
 /* Note one imported source: kind ("osv-json"...), location (path or URL), counts. */
 int vakt_vdb_writer_source(vakt_vdb_writer *w, const char *kind, const char *location,
 			   size_t records, size_t skipped, vakt_error **err);

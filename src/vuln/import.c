@@ -959,6 +959,7 @@ typedef struct walk_ud {
 	vakt_vwarn_fn warn;
 	void *ud;
 	bool stopped;
+	size_t index; /* of the next feed file in the walk */
 } walk_ud;
 
 /* In a directory, feed files are told by their names (the kind is still told by content):
@@ -1015,11 +1016,24 @@ static void warn_file(walk_ud *w, const vakt_error *e)
 		w->warn(e->file ? e->file : "?", e->line, e->msg, w->ud);
 }
 
+static int import_one(walk_ud *w, const vakt_walk_entry *e);
+
 static int import_file(const vakt_walk_entry *e, void *ud)
 {
 	walk_ud *w = ud;
 	if (!e->explicit_ && in_hidden_dir(e->path + w->root_len))
 		return 0;
+	size_t index = w->index++;
+	if (w->im->nparts > 1 && index % w->im->nparts != w->im->part)
+		return 0; /* another thread's file */
+	int fr = import_one(w, e);
+	if (w->im->nparts > 1 && w->im->file_end)
+		w->im->file_end(w->ud);
+	return fr;
+}
+
+static int import_one(walk_ud *w, const vakt_walk_entry *e)
+{
 	vakt_error *ferr = NULL;
 	size_t max = w->im->max_file ? w->im->max_file : VAKT_VIMPORT_MAX_FILE;
 	_cleanup_free_ char *data = NULL;
@@ -1051,7 +1065,9 @@ static int import_file(const vakt_walk_entry *e, void *ud)
 
 static void walk_error(vakt_error *e, void *ud)
 {
-	warn_file(ud, e);
+	walk_ud *w = ud;
+	if (w->im->nparts <= 1 || w->im->part == 0)
+		warn_file(w, e);
 }
 
 int vakt_vimport_path(vakt_vimport *im, const char *path, vakt_error **err)

@@ -113,6 +113,12 @@ typedef struct vakt_vimport {
 	/* Limits; 0 means the default (import.h: VAKT_VIMPORT_MAX_*). Tests lower them. */
 	size_t max_file, max_record, max_zip_members;
 	unsigned long long max_zip_total;
+	/* Splitting a directory between threads (vpipe.c): with nparts > 1, only the files
+	 * whose index in the walk's sorted order is part modulo nparts are read, and
+	 * file_end (may be NULL) is called with ud after each of them. Problems of the walk
+	 * itself are reported by part 0 only. */
+	unsigned part, nparts;
+	void (*file_end)(void *ud);
 } vakt_vimport;
 
 #endif
