@@ -1,7 +1,7 @@
 # vakt: the two commands a new machine needs, and a few for developers.
 #
 #   make demo    install what is missing, build, lint the bundled examples and scan two
-#                images built from examples/image/ (exits 0)
+#                images built from examples/image/ against examples/vulndb/ (exits 0)
 #   make check   install, build with ASan+UBSan, run every test
 #
 # Everything else is CMake presets (dev, asan, release, fuzz): see README.md.
@@ -75,6 +75,7 @@ bench: build
 	bench/lint-bench.sh
 	bench/dockerfile-bench.sh
 	bench/image-bench.sh
+	bench/vuln-bench.sh
 
 docs: dev
 	/usr/bin/python3 scripts/gen-rule-docs.py build/dev/vakt
