@@ -18,7 +18,8 @@
 #include "core/xalloc.h"
 #include "vuln/import.h"
 
-#define BATCH_RECORDS 256
+#define BATCH_RECORDS 256 /* records in one batch */
+#define BATCH_ENDS 256    /* file ends in one batch: one-record files fill batches too */
 #define QUEUE_MAX 8
 
 typedef struct batch {
@@ -27,7 +28,8 @@ typedef struct batch {
 	const char **files;
 	unsigned *lines;
 	size_t n;
-	bool file_end;         /* the last batch of its file */
+	size_t ends[BATCH_ENDS]; /* a file ends after this many records of the batch */
+	size_t nends;
 	struct batch *next;
 } batch;
 
@@ -48,6 +50,8 @@ struct part_state {
 	batch *head, *tail; /* queued */
 	size_t queued;
 	batch *cur;         /* being filled */
+	batch *reading;     /* the writer's: popped, partly written */
+	size_t ri, ei;      /* the writer's cursor in it: records written, ends passed */
 	bool done;
 	int r;
 	vakt_error *err;
@@ -144,14 +148,13 @@ static void batch_free(batch *b)
 
 /* ---- the importers' side -------------------------------------------------------------------- */
 
-/* Queue the current batch (an empty one to mark a file's end), waiting while the queue is
- * full. false when the writer failed. */
-static bool push(part_state *ps, bool file_end)
+/* Queue the current batch, waiting while the queue is full. false when the writer
+ * failed. */
+static bool push(part_state *ps)
 {
 	pipe_state *p = ps->pipe;
-	batch *b = ps->cur ? ps->cur : batch_new();
+	batch *b = ps->cur;
 	ps->cur = NULL;
-	b->file_end = file_end;
 	pthread_mutex_lock(&p->mu);
 	while (ps->queued >= QUEUE_MAX && !p->stop)
 		pthread_cond_wait(&p->changed, &p->mu);
@@ -180,14 +183,22 @@ static int producer_sink(const vakt_vrecord *rec, const char *file, unsigned lin
 	copy_record(&b->arena, &b->recs[b->n], rec);
 	b->files[b->n] = cp(&b->arena, file);
 	b->lines[b->n] = line;
-	if (++b->n == BATCH_RECORDS && !push(ps, false))
+	if (++b->n == BATCH_RECORDS && !push(ps))
 		return VAKT_E_IO; /* the writer failed and said why: stop parsing */
 	return 0;
 }
 
+/* A file of this part is done: mark it in the batch (the writer then turns to the other
+ * part); batches are queued when full, not per file, to keep the threads from waking
+ * each other for every small file. */
 static void producer_file_end(void *ud)
 {
-	push(ud, true);
+	part_state *ps = ud;
+	if (!ps->cur)
+		ps->cur = batch_new();
+	ps->cur->ends[ps->cur->nends++] = ps->cur->n;
+	if (ps->cur->nends == BATCH_ENDS)
+		push(ps);
 }
 
 static void producer_warn(const char *file, unsigned line, const char *msg, void *ud)
@@ -203,8 +214,8 @@ static void *producer(void *ud)
 	part_state *ps = ud;
 	vakt_error *err = NULL;
 	int r = vakt_vimport_path(&ps->im, ps->pipe->path, &err);
-	if (ps->cur) /* records after the last file end (a single file named directly) */
-		push(ps, true);
+	if (ps->cur)
+		push(ps);
 	pthread_mutex_lock(&ps->pipe->mu);
 	ps->done = true;
 	ps->r = r;
@@ -250,34 +261,46 @@ int vakt_vimport_path_into(vakt_vimport *im, const char *path, vakt_vdb_writer *
 		pthread_mutex_unlock(&p.mu);
 	}
 	/* in the walk's order: the files of part 0, 1, 0, 1, ... */
-	for (size_t k = 0; started == PARTS;) {
+	for (size_t k = 0; started == PARTS && wr >= 0;) {
 		part_state *ps = &parts[k];
-		pthread_mutex_lock(&p.mu);
-		while (!ps->head && !ps->done)
-			pthread_cond_wait(&p.changed, &p.mu);
-		batch *b = ps->head;
-		if (b) {
-			ps->head = b->next;
-			if (!ps->head)
-				ps->tail = NULL;
-			ps->queued--;
-			pthread_cond_broadcast(&p.changed);
-		}
-		pthread_mutex_unlock(&p.mu);
-		if (!b)
-			break; /* this part has no next file: neither has the other */
-		for (size_t i = 0; i < b->n && wr >= 0; i++)
-			wr = vakt_vdb_writer_add(&b->recs[i], b->files[i], b->lines[i], w);
-		if (b->file_end)
-			k = (k + 1) % PARTS;
-		batch_free(b);
-		if (wr < 0) {
+		if (!ps->reading) {
 			pthread_mutex_lock(&p.mu);
-			p.stop = true;
-			pthread_cond_broadcast(&p.changed);
+			while (!ps->head && !ps->done)
+				pthread_cond_wait(&p.changed, &p.mu);
+			batch *b = ps->head;
+			if (b) {
+				ps->head = b->next;
+				if (!ps->head)
+					ps->tail = NULL;
+				ps->queued--;
+				pthread_cond_broadcast(&p.changed);
+			}
 			pthread_mutex_unlock(&p.mu);
-			break;
+			if (!b)
+				break; /* this part has no next file: neither has the other */
+			ps->reading = b;
+			ps->ri = ps->ei = 0;
 		}
+		batch *b = ps->reading;
+		size_t limit = ps->ei < b->nends ? b->ends[ps->ei] : b->n;
+		while (ps->ri < limit && wr >= 0) {
+			wr = vakt_vdb_writer_add(&b->recs[ps->ri], b->files[ps->ri], b->lines[ps->ri], w);
+			ps->ri++;
+		}
+		if (ps->ei < b->nends) {
+			ps->ei++; /* its file is done: the next file is the other part's */
+			k = (k + 1) % PARTS;
+		}
+		if (ps->ri == b->n && ps->ei == b->nends) {
+			batch_free(b);
+			ps->reading = NULL;
+		}
+	}
+	if (wr < 0) {
+		pthread_mutex_lock(&p.mu);
+		p.stop = true;
+		pthread_cond_broadcast(&p.changed);
+		pthread_mutex_unlock(&p.mu);
 	}
 	int r = 0;
 	vakt_error *perr = NULL;
@@ -291,6 +314,8 @@ int vakt_vimport_path_into(vakt_vimport *im, const char *path, vakt_vdb_writer *
 		}
 		if (ps->cur)
 			batch_free(ps->cur);
+		if (ps->reading)
+			batch_free(ps->reading);
 		im->records += ps->im.records;
 		im->skipped += ps->im.skipped;
 		im->warnings += ps->im.warnings;
