@@ -1,0 +1,717 @@
+/* run.c - see run.h.
+ *
+ * The parent (vakt) clones a child into new user, mount, PID, IPC, UTS and network
+ * namespaces, writes its UID and GID maps, puts it in its cgroups, then lets it go on.
+ * The child builds the container's filesystem under the rootfs, pivots into it, drops
+ * every privilege and execs the command; it is PID 1 of the new PID namespace.
+ *
+ * The child is a copy of a single-threaded vakt, so it may use snprintf and the stack
+ * freely before exec, but it never returns into vakt's code: every failure writes one
+ * message to the error pipe and _exits.
+ */
+#include "run/run.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <linux/capability.h>
+#include <linux/openat2.h>
+#include <linux/sched.h>
+#include <net/if.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "core/xalloc.h"
+#include "run/seccomp.h"
+
+#ifndef CLOSE_RANGE_CLOEXEC
+#define CLOSE_RANGE_CLOEXEC (1U << 2)
+#endif
+
+#define DEFAULT_MAP_BASE 1000000000u /* host UIDs/GIDs of the container's 0..65535 */
+#define MAP_COUNT 65536u
+
+void vakt_run_spec_init(vakt_run_spec *spec)
+{
+	memset(spec, 0, sizeof(*spec));
+	spec->userns = true;
+	spec->cwd = "/";
+	spec->hostname = "vakt";
+	spec->limits.pids = 1024;
+}
+
+/* ---- capabilities ------------------------------------------------------------------------ */
+
+static const char *const cap_names[] = {
+	"CHOWN", "DAC_OVERRIDE", "DAC_READ_SEARCH", "FOWNER", "FSETID", "KILL", "SETGID", "SETUID",
+	"SETPCAP", "LINUX_IMMUTABLE", "NET_BIND_SERVICE", "NET_BROADCAST", "NET_ADMIN", "NET_RAW",
+	"IPC_LOCK", "IPC_OWNER", "SYS_MODULE", "SYS_RAWIO", "SYS_CHROOT", "SYS_PTRACE", "SYS_PACCT",
+	"SYS_ADMIN", "SYS_BOOT", "SYS_NICE", "SYS_RESOURCE", "SYS_TIME", "SYS_TTY_CONFIG", "MKNOD",
+	"LEASE", "AUDIT_WRITE", "AUDIT_CONTROL", "SETFCAP", "MAC_OVERRIDE", "MAC_ADMIN", "SYSLOG",
+	"WAKE_ALARM", "BLOCK_SUSPEND", "AUDIT_READ", "PERFMON", "BPF", "CHECKPOINT_RESTORE",
+};
+
+int vakt_cap_from_name(const char *name)
+{
+	if (strncasecmp(name, "CAP_", 4) == 0)
+		name += 4;
+	for (size_t i = 0; i < sizeof(cap_names) / sizeof(cap_names[0]); i++)
+		if (strcasecmp(name, cap_names[i]) == 0)
+			return (int)i;
+	return -1;
+}
+
+/* ---- the child ------------------------------------------------------------------------------ */
+
+typedef struct child_ctx {
+	const vakt_run_spec *spec;
+	int sync_fd;  /* read end: the parent has written the maps */
+	int err_fd;   /* write end, close-on-exec: why the child failed */
+	int root_fd;  /* O_PATH of the rootfs */
+	const vakt_seccomp_prog *seccomp;
+	const char *exe; /* argv[0] resolved inside the rootfs */
+} child_ctx;
+
+__attribute__((noreturn, format(printf, 3, 4))) static void child_fail(const child_ctx *c, int errnum,
+								      const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		n = 0;
+	if ((size_t)n >= sizeof(msg))
+		n = sizeof(msg) - 1;
+	if (errnum)
+		n += snprintf(msg + n, sizeof(msg) - (size_t)n, ": %s", strerror(errnum));
+	if ((size_t)n >= sizeof(msg))
+		n = sizeof(msg) - 1;
+	ssize_t w = write(c->err_fd, msg, (size_t)n);
+	(void)w;
+	_exit(127);
+}
+
+/* Open path (relative to the rootfs, may start with "/") as a directory or file inside the
+ * rootfs, every symlink resolved as if the rootfs were "/", so a link in the image can
+ * never point a mount outside it (the CVE-2021-30465 class); mkdir the missing parts
+ * when create. Returns an O_PATH fd, or -errno. */
+static int open_in_root(int root_fd, const char *path, bool create, bool dir)
+{
+	while (*path == '/')
+		path++;
+	if (!*path)
+		return (int)dup(root_fd);
+	struct open_how how = {.flags = O_PATH | O_CLOEXEC, .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS};
+	int fd = (int)syscall(SYS_openat2, root_fd, path, &how, sizeof(how));
+	if (fd >= 0 || !create || errno != ENOENT)
+		return fd >= 0 ? fd : -errno;
+	/* create the missing components one by one, each resolved inside the root */
+	char buf[4096];
+	if (strlen(path) >= sizeof(buf))
+		return -ENAMETOOLONG;
+	strcpy(buf, path);
+	int cur = (int)dup(root_fd);
+	char *save = NULL;
+	char *tok = strtok_r(buf, "/", &save);
+	while (tok && cur >= 0) {
+		char *next = strtok_r(NULL, "/", &save);
+		struct open_how h2 = {.flags = O_PATH | O_CLOEXEC, .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS};
+		/* the parent so far is cur; resolve tok relative to the root through it */
+		int nfd = (int)syscall(SYS_openat2, cur, tok, &h2, sizeof(h2));
+		if (nfd < 0 && errno == ENOENT) {
+			int mk = (next || dir) ? mkdirat(cur, tok, 0755) : -1;
+			if (!(next || dir)) {
+				int f = openat(cur, tok, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC | O_NOFOLLOW, 0644);
+				if (f >= 0)
+					close(f), mk = 0;
+			}
+			if (mk < 0 && errno != EEXIST) {
+				int e = errno;
+				close(cur);
+				return -e;
+			}
+			nfd = (int)syscall(SYS_openat2, cur, tok, &h2, sizeof(h2));
+		}
+		close(cur);
+		if (nfd < 0)
+			return -errno;
+		cur = nfd;
+		tok = next;
+	}
+	return cur;
+}
+
+/* mount onto an fd from open_in_root, through /proc/self/fd: the target is the object
+ * the fd names, not whatever the path means by the time mount(2) looks. */
+static int mount_fd(const char *src, int fd, const char *type, unsigned long flags, const char *data)
+{
+	char p[64];
+	snprintf(p, sizeof(p), "/proc/self/fd/%d", fd);
+	return mount(src, p, type, flags, data);
+}
+
+static void mount_at(const child_ctx *c, const char *src, const char *dst, const char *type, unsigned long flags,
+		     const char *data, bool dir)
+{
+	int fd = open_in_root(c->root_fd, dst, true, dir);
+	if (fd < 0)
+		child_fail(c, -fd, "%s in the container", dst);
+	if (mount_fd(src, fd, type, flags, data) < 0)
+		child_fail(c, errno, "mounting %s on %s", type ? type : src, dst);
+	close(fd);
+}
+
+/* Make the bind mount at dst read-only, keeping the flags the kernel locked on it (a
+ * mount made in a user namespace must keep nosuid/nodev/noexec it inherited). */
+static void remount_ro(const child_ctx *c, const char *dst, unsigned long extra)
+{
+	int fd = open_in_root(c->root_fd, dst, false, true);
+	if (fd < 0)
+		child_fail(c, -fd, "%s in the container", dst);
+	struct statvfs sv;
+	char p[64];
+	snprintf(p, sizeof(p), "/proc/self/fd/%d", fd);
+	unsigned long keep = 0;
+	if (statvfs(p, &sv) == 0) {
+		if (sv.f_flag & ST_NOSUID)
+			keep |= MS_NOSUID;
+		if (sv.f_flag & ST_NODEV)
+			keep |= MS_NODEV;
+		if (sv.f_flag & ST_NOEXEC)
+			keep |= MS_NOEXEC;
+		if (sv.f_flag & ST_NOATIME)
+			keep |= MS_NOATIME;
+		if (sv.f_flag & ST_RELATIME)
+			keep |= MS_RELATIME;
+	}
+	if (mount(NULL, p, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | keep | extra, NULL) < 0)
+		child_fail(c, errno, "making %s read-only", dst);
+	close(fd);
+}
+
+/* Docker's masked paths: unreadable kernel information. Files get /dev/null bound over
+ * them, directories an empty read-only tmpfs. */
+static const char *const masked[] = {
+	"/proc/asound", "/proc/acpi", "/proc/kcore", "/proc/keys", "/proc/latency_stats", "/proc/timer_list",
+	"/proc/timer_stats", "/proc/sched_debug", "/proc/scsi", "/sys/firmware", "/sys/devices/virtual/powercap",
+};
+static const char *const readonly[] = {
+	"/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger",
+};
+
+static void mask_paths(const child_ctx *c)
+{
+	for (size_t i = 0; i < sizeof(masked) / sizeof(masked[0]); i++) {
+		int fd = open_in_root(c->root_fd, masked[i], false, false);
+		if (fd < 0)
+			continue; /* absent on this kernel */
+		struct stat st;
+		char p[64];
+		snprintf(p, sizeof(p), "/proc/self/fd/%d", fd);
+		if (stat(p, &st) == 0 && S_ISDIR(st.st_mode)) {
+			if (mount("tmpfs", p, "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, "size=0") < 0)
+				child_fail(c, errno, "masking %s", masked[i]);
+		} else if (mount("/dev/null", p, NULL, MS_BIND, NULL) < 0) {
+			child_fail(c, errno, "masking %s", masked[i]);
+		}
+		close(fd);
+	}
+	for (size_t i = 0; i < sizeof(readonly) / sizeof(readonly[0]); i++) {
+		int fd = open_in_root(c->root_fd, readonly[i], false, false);
+		if (fd < 0)
+			continue;
+		char p[64];
+		snprintf(p, sizeof(p), "/proc/self/fd/%d", fd);
+		if (mount(p, p, NULL, MS_BIND | MS_REC, NULL) < 0)
+			child_fail(c, errno, "binding %s", readonly[i]);
+		close(fd);
+		remount_ro(c, readonly[i], 0);
+	}
+}
+
+/* A minimal /dev: a tmpfs with the host's harmless character devices bound in (a user
+ * namespace cannot mknod), a private devpts, shm and mqueue, and the usual links. */
+static void make_dev(const child_ctx *c)
+{
+	mount_at(c, "tmpfs", "/dev", "tmpfs", MS_NOSUID | MS_NOEXEC | MS_STRICTATIME, "mode=755,size=65536k", true);
+	static const char *const devs[] = {"null", "zero", "full", "random", "urandom", "tty"};
+	for (size_t i = 0; i < sizeof(devs) / sizeof(devs[0]); i++) {
+		char dst[64], src[64];
+		snprintf(dst, sizeof(dst), "/dev/%s", devs[i]);
+		snprintf(src, sizeof(src), "/dev/%s", devs[i]);
+		mount_at(c, src, dst, NULL, MS_BIND, NULL, false);
+	}
+	mount_at(c, "devpts", "/dev/pts", "devpts", MS_NOSUID | MS_NOEXEC, "newinstance,ptmxmode=0666,mode=0620", true);
+	mount_at(c, "shm", "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=1777,size=65536k", true);
+	mount_at(c, "mqueue", "/dev/mqueue", "mqueue", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL, true);
+	int dfd = open_in_root(c->root_fd, "/dev", false, true);
+	if (dfd < 0)
+		child_fail(c, -dfd, "/dev");
+	char p[64];
+	snprintf(p, sizeof(p), "/proc/self/fd/%d", dfd);
+	int real = open(p, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (real < 0)
+		child_fail(c, errno, "/dev");
+	static const char *const links[][2] = {
+		{"/proc/self/fd", "fd"},       {"/proc/self/fd/0", "stdin"}, {"/proc/self/fd/1", "stdout"},
+		{"/proc/self/fd/2", "stderr"}, {"pts/ptmx", "ptmx"},         {"/proc/kcore", "core"},
+	};
+	for (size_t i = 0; i < sizeof(links) / sizeof(links[0]); i++)
+		if (symlinkat(links[i][0], real, links[i][1]) < 0 && errno != EEXIST)
+			child_fail(c, errno, "/dev/%s", links[i][1]);
+	close(real);
+	close(dfd);
+}
+
+/* The loopback interface up: the only network a container has by default. */
+static void loopback_up(const child_ctx *c)
+{
+	int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (s < 0)
+		child_fail(c, errno, "socket for lo");
+	struct ifreq ifr;
+	memset(&ifr, 0, sizeof(ifr));
+	strcpy(ifr.ifr_name, "lo");
+	if (ioctl(s, SIOCGIFFLAGS, &ifr) < 0)
+		child_fail(c, errno, "lo");
+	ifr.ifr_flags |= IFF_UP | IFF_RUNNING;
+	if (ioctl(s, SIOCSIFFLAGS, &ifr) < 0)
+		child_fail(c, errno, "bringing lo up");
+	close(s);
+}
+
+/* Drop every capability except those asked for; for a non-root user, keep the asked ones
+ * through the ambient set so they survive exec. */
+static void drop_caps(const child_ctx *c)
+{
+	const vakt_run_spec *s = c->spec;
+	for (int cap = 0; cap <= 63; cap++) {
+		if (s->caps & (1ull << cap))
+			continue;
+		if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0 && errno != EINVAL)
+			child_fail(c, errno, "dropping capability %d from the bounding set", cap);
+	}
+	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0)
+		child_fail(c, errno, "clearing the ambient capabilities");
+	/* keep the permitted set across setuid for the asked capabilities */
+	if (s->caps && prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
+		child_fail(c, errno, "PR_SET_KEEPCAPS");
+	if (setgroups(0, NULL) < 0 && errno != EPERM)
+		child_fail(c, errno, "setgroups");
+	if (setresgid(s->gid, s->gid, s->gid) < 0)
+		child_fail(c, errno, "setting the group to %u", (unsigned)s->gid);
+	if (setresuid(s->uid, s->uid, s->uid) < 0)
+		child_fail(c, errno, "setting the user to %u", (unsigned)s->uid);
+	struct __user_cap_header_struct hdr = {_LINUX_CAPABILITY_VERSION_3, 0};
+	struct __user_cap_data_struct data[2];
+	memset(data, 0, sizeof(data));
+	for (int i = 0; i < 2; i++) {
+		uint32_t bits = (uint32_t)(s->caps >> (32 * i));
+		data[i].effective = data[i].permitted = data[i].inheritable = bits;
+	}
+	if (syscall(SYS_capset, &hdr, data) < 0)
+		child_fail(c, errno, "setting the capabilities");
+	for (int cap = 0; cap <= 63; cap++)
+		if ((s->caps & (1ull << cap)) && prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, cap, 0, 0) < 0)
+			child_fail(c, errno, "raising capability %d", cap);
+}
+
+__attribute__((noreturn)) static void child_main(child_ctx *c)
+{
+	const vakt_run_spec *s = c->spec;
+	char go;
+	if (read(c->sync_fd, &go, 1) != 1)
+		_exit(127); /* the parent gave up: it reports why */
+	close(c->sync_fd);
+	if (s->userns) {
+		/* root of the new user namespace: what the maps made of us */
+		if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
+			child_fail(c, errno, "becoming root in the user namespace");
+	}
+	/* the cgroup namespace after the parent moved us into our cgroups, so that they
+	 * are its root */
+	if (unshare(CLONE_NEWCGROUP) < 0)
+		child_fail(c, errno, "unshare(CLONE_NEWCGROUP)");
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+		child_fail(c, errno, "making the mounts private");
+	/* the rootfs as a mount of its own, so it can be pivoted into and made read-only.
+	 * The directory is opened again here: a descriptor opened before clone names a
+	 * mount of the parent's namespace, which the kernel refuses to bind from. */
+	close(c->root_fd);
+	c->root_fd = open(s->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (c->root_fd < 0 && errno == EACCES && s->userns)
+		child_fail(c, 0,
+			   "%s: the container's root (an unprivileged UID on the host) cannot reach it: every directory "
+			   "above it must be searchable by others (chmod o+x), as for rootless Podman",
+			   s->rootfs);
+	if (c->root_fd < 0)
+		child_fail(c, errno, "%s", s->rootfs);
+	char rp[64];
+	snprintf(rp, sizeof(rp), "/proc/self/fd/%d", c->root_fd);
+	if (mount(rp, rp, NULL, MS_BIND | MS_REC, NULL) < 0)
+		child_fail(c, errno, "binding the rootfs %s", s->rootfs);
+	int nroot = open(s->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (nroot < 0)
+		child_fail(c, errno, "%s", s->rootfs);
+	close(c->root_fd);
+	c->root_fd = nroot; /* the bind mount, not the directory under it */
+
+	mount_at(c, "proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL, true);
+	if (!s->network_host) {
+		loopback_up(c);
+		/* ports below 1024 without a capability, in this network namespace only (as
+		 * rootless Podman does) */
+		int pfd = open_in_root(c->root_fd, "/proc/sys/net/ipv4/ip_unprivileged_port_start", false, false);
+		if (pfd >= 0) {
+			char p[64];
+			snprintf(p, sizeof(p), "/proc/self/fd/%d", pfd);
+			int w = open(p, O_WRONLY | O_CLOEXEC);
+			if (w >= 0) {
+				ssize_t n = write(w, "0", 1);
+				(void)n;
+				close(w);
+			}
+			close(pfd);
+		}
+	}
+	if (s->network_host)
+		mount_at(c, "/sys", "/sys", NULL, MS_BIND | MS_REC, NULL, true);
+	else
+		mount_at(c, "sysfs", "/sys", "sysfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL, true);
+	make_dev(c);
+	mount_at(c, "tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777", true);
+	mount_at(c, "tmpfs", "/run", "tmpfs", MS_NOSUID | MS_NODEV, "mode=755", true);
+	for (size_t i = 0; i < s->ntmpfs; i++)
+		mount_at(c, "tmpfs", s->tmpfs[i], "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777", true);
+	for (size_t i = 0; i < s->nbinds; i++) {
+		struct stat st;
+		if (stat(s->binds[i].src, &st) < 0)
+			child_fail(c, errno, "-v %s", s->binds[i].src);
+		mount_at(c, s->binds[i].src, s->binds[i].dst, NULL, MS_BIND | MS_REC, NULL, S_ISDIR(st.st_mode));
+		if (!s->binds[i].rw)
+			remount_ro(c, s->binds[i].dst, 0);
+	}
+	if (s->network_host)
+		remount_ro(c, "/sys", 0);
+	mask_paths(c);
+
+	/* into the rootfs: pivot_root with the old root stacked on the new one, then
+	 * detached, so nothing of the host stays reachable */
+	if (fchdir(c->root_fd) < 0)
+		child_fail(c, errno, "chdir into the rootfs");
+	if (syscall(SYS_pivot_root, ".", ".") < 0)
+		child_fail(c, errno, "pivot_root");
+	if (umount2(".", MNT_DETACH) < 0)
+		child_fail(c, errno, "detaching the old root");
+	if (chdir("/") < 0)
+		child_fail(c, errno, "chdir /");
+	close(c->root_fd);
+	if (!s->read_write) {
+		struct statvfs sv;
+		unsigned long keep = 0;
+		if (statvfs("/", &sv) == 0) {
+			if (sv.f_flag & ST_NOSUID)
+				keep |= MS_NOSUID;
+			if (sv.f_flag & ST_NODEV)
+				keep |= MS_NODEV;
+			if (sv.f_flag & ST_NOEXEC)
+				keep |= MS_NOEXEC;
+			if (sv.f_flag & ST_RELATIME)
+				keep |= MS_RELATIME;
+		}
+		if (mount(NULL, "/", NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | keep, NULL) < 0)
+			child_fail(c, errno, "making the root read-only");
+	}
+	if (sethostname(s->hostname, strlen(s->hostname)) < 0)
+		child_fail(c, errno, "sethostname");
+	for (size_t i = 0; i < s->nrlimits; i++) {
+		struct rlimit rl = {s->rlimits[i].soft, s->rlimits[i].hard};
+		if (setrlimit(s->rlimits[i].resource, &rl) < 0)
+			child_fail(c, errno, "--ulimit");
+	}
+	if (chdir(s->cwd) < 0)
+		child_fail(c, errno, "--workdir %s", s->cwd);
+	drop_caps(c);
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		child_fail(c, errno, "no_new_privs");
+	/* no descriptor of vakt's may reach the command (the CVE-2024-21626 class): all of
+	 * them close on exec, the error pipe included, which tells the parent exec worked */
+	if (syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
+		child_fail(c, errno, "close_range");
+	if (c->seccomp) {
+		int r = vakt_seccomp_load(c->seccomp);
+		if (r < 0)
+			child_fail(c, -r, "loading the seccomp filter");
+	}
+	execve(c->exe, s->argv, s->env);
+	child_fail(c, errno, "%s", c->exe);
+}
+
+/* ---- the parent ------------------------------------------------------------------------------ */
+
+/* Create the mount points the container needs in the rootfs, as the caller (root owns a
+ * rootfs that root inside the user namespace cannot write to): /proc, /sys, /dev, /tmp,
+ * /run, the --tmpfs directories and the -v destinations. Each is resolved inside the
+ * rootfs (open_in_root), so an image's symlink cannot make vakt create anything outside. */
+static int prepare_mountpoints(const vakt_run_spec *s, int root_fd, vakt_error **err)
+{
+	static const char *const dirs[] = {"/proc", "/sys", "/dev", "/tmp", "/run"};
+	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+		int fd = open_in_root(root_fd, dirs[i], true, true);
+		if (fd < 0)
+			return vakt_error_set(err, VAKT_E_IO, "%s%s: %s", s->rootfs, dirs[i], strerror(-fd));
+		close(fd);
+	}
+	for (size_t i = 0; i < s->ntmpfs; i++) {
+		int fd = open_in_root(root_fd, s->tmpfs[i], true, true);
+		if (fd < 0)
+			return vakt_error_set(err, VAKT_E_IO, "--tmpfs %s: %s", s->tmpfs[i], strerror(-fd));
+		close(fd);
+	}
+	for (size_t i = 0; i < s->nbinds; i++) {
+		struct stat st;
+		if (stat(s->binds[i].src, &st) < 0)
+			return vakt_error_set(err, VAKT_E_NOTFOUND, "-v %s: %s", s->binds[i].src, strerror(errno));
+		int fd = open_in_root(root_fd, s->binds[i].dst, true, S_ISDIR(st.st_mode));
+		if (fd < 0)
+			return vakt_error_set(err, VAKT_E_IO, "-v ...:%s: %s", s->binds[i].dst, strerror(-fd));
+		close(fd);
+	}
+	return 0;
+}
+
+/* The host range of the container's UIDs: the "vakt" entry of /etc/subuid (or
+ * /etc/subgid), else DEFAULT_MAP_BASE. */
+static unsigned map_base(const char *file)
+{
+	FILE *f = fopen(file, "re");
+	unsigned base = DEFAULT_MAP_BASE;
+	if (!f)
+		return base;
+	char line[256];
+	while (fgets(line, sizeof(line), f)) {
+		unsigned b, n;
+		if (strncmp(line, "vakt:", 5) == 0 && sscanf(line + 5, "%u:%u", &b, &n) == 2 && n >= MAP_COUNT) {
+			base = b;
+			break;
+		}
+	}
+	fclose(f);
+	return base;
+}
+
+static int write_proc(pid_t pid, const char *what, const char *data, vakt_error **err)
+{
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, what);
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0 || write(fd, data, strlen(data)) != (ssize_t)strlen(data)) {
+		int e = errno;
+		if (fd >= 0)
+			close(fd);
+		return vakt_error_set(err, VAKT_E_IO, "writing %s: %s", path, strerror(e));
+	}
+	close(fd);
+	return 0;
+}
+
+/* Resolve the command inside the rootfs: a path as given, else each directory of the
+ * container's PATH (from env, else the usual one). Checked before anything starts, so a
+ * missing or non-executable command is a clear error. */
+static int resolve_command(const vakt_run_spec *s, int root_fd, char **ret, vakt_error **err)
+{
+	const char *cmd = s->argv[0];
+	const char *path = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+	for (char *const *e = s->env; e && *e; e++)
+		if (strncmp(*e, "PATH=", 5) == 0)
+			path = *e + 5;
+	char *cands[64];
+	size_t n = 0;
+	if (strchr(cmd, '/')) {
+		cands[n++] = xstrdup(cmd);
+	} else {
+		char *copy = xstrdup(path), *save = NULL;
+		for (char *d = strtok_r(copy, ":", &save); d && n < 64; d = strtok_r(NULL, ":", &save))
+			cands[n++] = xasprintf("%s/%s", d, cmd);
+		free(copy);
+	}
+	int r = VAKT_E_NOTFOUND;
+	for (size_t i = 0; i < n; i++) {
+		const char *rel = cands[i];
+		while (*rel == '/')
+			rel++;
+		struct open_how how = {.flags = O_PATH | O_CLOEXEC, .resolve = RESOLVE_IN_ROOT};
+		int fd = (int)syscall(SYS_openat2, root_fd, rel, &how, sizeof(how));
+		if (fd < 0)
+			continue;
+		struct stat st;
+		bool ok = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (st.st_mode & 0111);
+		close(fd);
+		if (ok) {
+			*ret = cands[i][0] == '/' ? xstrdup(cands[i]) : xasprintf("/%s", cands[i]);
+			r = 0;
+			break;
+		}
+	}
+	for (size_t i = 0; i < n; i++)
+		free(cands[i]);
+	if (r < 0)
+		vakt_error_set(err, VAKT_E_NOTFOUND, "%s: no executable \"%s\" in the container (PATH %s)", s->rootfs, cmd,
+			       strchr(cmd, '/') ? "not searched" : path);
+	return r;
+}
+
+static volatile sig_atomic_t child_pid;
+
+static void forward_signal(int sig)
+{
+	if (child_pid > 0)
+		kill(child_pid, sig);
+}
+
+static unsigned kernel_version(void)
+{
+	FILE *f = fopen("/proc/sys/kernel/osrelease", "re");
+	unsigned maj = 0, min = 0;
+	if (f) {
+		if (fscanf(f, "%u.%u", &maj, &min) != 2)
+			maj = min = 0;
+		fclose(f);
+	}
+	return maj * 1000 + min;
+}
+
+int vakt_run(const vakt_run_spec *s, int *ret_status, vakt_error **err)
+{
+	struct stat st;
+	if (stat(s->rootfs, &st) < 0)
+		return vakt_error_set(err, VAKT_E_NOTFOUND, "%s: %s", s->rootfs, strerror(errno));
+	if (!S_ISDIR(st.st_mode))
+		return vakt_error_set(err, VAKT_E_USAGE, "%s: not a directory (give a rootfs directory or an image)",
+				      s->rootfs);
+	if (!s->argv || !s->argv[0])
+		return vakt_error_set(err, VAKT_E_USAGE, "no command: give one, or an image with an entrypoint or cmd");
+	int root_fd = open(s->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (root_fd < 0)
+		return vakt_error_set(err, VAKT_E_IO, "%s: %s", s->rootfs, strerror(errno));
+	char *exe = NULL;
+	int r = resolve_command(s, root_fd, &exe, err);
+	if (r >= 0)
+		r = prepare_mountpoints(s, root_fd, err);
+	vakt_seccomp_prog prog = {0};
+	if (r >= 0 && !s->no_seccomp)
+		r = vakt_seccomp_build(s->caps, kernel_version(), s->seccomp_profile, &prog, err);
+	vakt_cgroup *cg = NULL;
+	char id[32];
+	snprintf(id, sizeof(id), "run-%d", (int)getpid());
+	if (r >= 0)
+		r = vakt_cgroup_create(NULL, id, &s->limits, s->warn, s->ud, &cg, err);
+	int sync[2] = {-1, -1}, errp[2] = {-1, -1};
+	if (r >= 0 && (pipe2(sync, O_CLOEXEC) < 0 || pipe2(errp, O_CLOEXEC) < 0))
+		r = vakt_error_set(err, VAKT_E_IO, "pipe: %s", strerror(errno));
+	pid_t pid = -1;
+	if (r >= 0) {
+		uint64_t flags = CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWUTS;
+		if (s->userns)
+			flags |= CLONE_NEWUSER;
+		if (!s->network_host)
+			flags |= CLONE_NEWNET;
+		struct clone_args ca = {.flags = flags, .exit_signal = SIGCHLD};
+		pid = (pid_t)syscall(SYS_clone3, &ca, sizeof(ca));
+		if (pid < 0)
+			r = vakt_error_set(err, errno == EINVAL || errno == EPERM ? VAKT_E_USAGE : VAKT_E_IO,
+					   "creating the container's namespaces: %s%s", strerror(errno),
+					   errno == EPERM || errno == ENOSPC ? " (are user namespaces enabled?)" : "");
+	}
+	if (pid == 0) {
+		close(sync[1]);
+		close(errp[0]);
+		child_ctx c = {.spec = s, .sync_fd = sync[0], .err_fd = errp[1], .root_fd = root_fd,
+			       .seccomp = s->no_seccomp ? NULL : &prog, .exe = exe};
+		child_main(&c);
+	}
+	if (sync[0] >= 0)
+		close(sync[0]);
+	if (errp[1] >= 0)
+		close(errp[1]);
+	if (r >= 0 && s->userns) {
+		char map[64];
+		if (getuid() == 0) {
+			snprintf(map, sizeof(map), "0 %u %u\n", map_base("/etc/subuid"), MAP_COUNT);
+			r = write_proc(pid, "uid_map", map, err);
+			snprintf(map, sizeof(map), "0 %u %u\n", map_base("/etc/subgid"), MAP_COUNT);
+			if (r >= 0)
+				r = write_proc(pid, "gid_map", map, err);
+		} else {
+			/* rootless: the container's root is the calling user, nothing more */
+			snprintf(map, sizeof(map), "0 %u 1\n", (unsigned)getuid());
+			r = write_proc(pid, "uid_map", map, err);
+			if (r >= 0)
+				r = write_proc(pid, "setgroups", "deny", err);
+			snprintf(map, sizeof(map), "0 %u 1\n", (unsigned)getgid());
+			if (r >= 0)
+				r = write_proc(pid, "gid_map", map, err);
+		}
+	}
+	if (r >= 0 && cg)
+		r = vakt_cgroup_attach(cg, pid, err);
+	if (pid > 0) {
+		if (r >= 0) {
+			if (write(sync[1], "g", 1) != 1)
+				r = vakt_error_set(err, VAKT_E_IO, "starting the container: %s", strerror(errno));
+		}
+		close(sync[1]);
+		if (r < 0)
+			kill(pid, SIGKILL);
+		/* exec happened when the error pipe closes with nothing in it */
+		char msg[1024];
+		ssize_t n = r >= 0 ? read(errp[0], msg, sizeof(msg) - 1) : 0;
+		close(errp[0]);
+		if (n > 0) {
+			msg[n] = '\0';
+			r = vakt_error_set(err, VAKT_E_IO, "starting the container: %s", msg);
+		}
+		child_pid = pid;
+		struct sigaction sa = {.sa_handler = forward_signal};
+		sigemptyset(&sa.sa_mask);
+		int sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2};
+		struct sigaction old[6];
+		for (size_t i = 0; i < 6; i++)
+			sigaction(sigs[i], &sa, &old[i]);
+		int status = 0;
+		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+			;
+		for (size_t i = 0; i < 6; i++)
+			sigaction(sigs[i], &old[i], NULL);
+		child_pid = 0;
+		if (r >= 0)
+			*ret_status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+	} else {
+		if (sync[1] >= 0)
+			close(sync[1]);
+		if (errp[0] >= 0)
+			close(errp[0]);
+	}
+	vakt_cgroup_destroy(cg);
+	vakt_seccomp_prog_free(&prog);
+	free(exe);
+	close(root_fd);
+	return r < 0 ? r : 0;
+}

@@ -1,0 +1,73 @@
+/* run.h - start one container, stripped of everything it was not given.
+ *
+ * The defaults are the hardened ones and each has an opt-out in the spec:
+ *   - namespaces: user (root inside is an unprivileged UID range outside), mount, PID,
+ *     IPC, UTS, network (loopback only) and cgroup;
+ *   - the root filesystem read-only after pivot_root, tmpfs on /tmp and /run, a minimal
+ *     /dev, /proc with Docker's masked and read-only paths, /sys read-only;
+ *   - no capability in any set; no_new_privs; the seccomp filter of seccomp.h;
+ *   - cgroup limits (cgroup.h), pids at 1024 by default.
+ *
+ * Between clone and exec the child only makes system calls: every message it needs to
+ * send (why a step failed) goes through a close-on-exec pipe, so the parent learns that
+ * exec happened when the pipe closes without data.
+ */
+#ifndef VAKT_RUN_RUN_H
+#define VAKT_RUN_RUN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "core/error.h"
+#include "run/cgroup.h"
+
+typedef struct vakt_bind {
+	const char *src;  /* host path */
+	const char *dst;  /* path in the container */
+	bool rw;          /* read-only unless asked */
+} vakt_bind;
+
+typedef struct vakt_rlimit {
+	int resource;
+	uint64_t soft, hard;
+} vakt_rlimit;
+
+typedef struct vakt_run_spec {
+	const char *rootfs;          /* a directory */
+	char *const *argv;           /* the command, argv[0] resolved inside the rootfs */
+	char *const *env;            /* NULL-terminated "K=V" */
+	const char *cwd;             /* in the container; default "/" */
+	const char *hostname;        /* default "vakt" */
+	uid_t uid;                   /* inside the container; default 0 */
+	gid_t gid;
+	bool userns;                 /* default true; false: --userns host */
+	bool network_host;           /* --network host: no network namespace */
+	bool read_write;             /* --read-write: the root stays writable */
+	bool no_seccomp;             /* --security-opt seccomp=unconfined */
+	const char *seccomp_profile; /* --security-opt seccomp=FILE */
+	uint64_t caps;               /* --cap-add: 1 << CAP_x */
+	const vakt_bind *binds;
+	size_t nbinds;
+	const char *const *tmpfs;    /* extra tmpfs mount points */
+	size_t ntmpfs;
+	const vakt_rlimit *rlimits;
+	size_t nrlimits;
+	vakt_cgroup_limits limits;
+	void (*warn)(const char *msg, void *ud);
+	void *ud;
+} vakt_run_spec;
+
+/* Fill spec with the defaults (everything stripped, pids 1024). */
+void vakt_run_spec_init(vakt_run_spec *spec);
+
+/* Run the container and wait for it. *ret_status: the command's exit status, or 128 +
+ * the signal that killed it. Errors (before the command runs) name the step and leave
+ * nothing behind: no mount, no cgroup. */
+int vakt_run(const vakt_run_spec *spec, int *ret_status, vakt_error **err);
+
+/* Capability name ("NET_BIND_SERVICE", "CAP_NET_BIND_SERVICE", any case) -> number. */
+int vakt_cap_from_name(const char *name);
+
+#endif

@@ -1,0 +1,145 @@
+#!/usr/bin/python3
+"""vakt run, for real: containers started from a busybox rootfs, every default checked
+from inside.
+
+    run.py VAKT PROBE
+
+PROBE is tests/run/probe.c built static (CMake does it). The rootfs is busybox-static
+plus the probe, in a temporary directory. Needs root (CI runs as root) and user
+namespaces; skips (77) with the reason otherwise.
+"""
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+failures = 0
+
+
+def check(name, cond, detail=""):
+    global failures
+    print(f"{'ok' if cond else 'FAIL'}: {name}" + ("" if cond else f"\n    {detail}"))
+    failures += not cond
+
+
+def main():
+    vakt, probe = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
+    busybox = shutil.which("busybox") or "/bin/busybox"
+    if os.geteuid() != 0:
+        print("SKIP: vakt run's tests need root (CI runs as root)")
+        return 77
+    if not os.path.exists("/proc/self/ns/user"):
+        print("SKIP: this kernel has no user namespaces")
+        return 77
+    if subprocess.run(["file", "-L", busybox], capture_output=True, text=True).stdout.find("statically") < 0:
+        print("SKIP: busybox is not static (scripts/install-deps.sh installs busybox-static)")
+        return 77
+    with tempfile.TemporaryDirectory(prefix="vakt-run-") as t:
+        os.chmod(t, 0o755)  # the container's root is an unprivileged host UID: it must reach the rootfs
+        root = os.path.join(t, "rootfs")
+        os.makedirs(root + "/bin")
+        shutil.copy(busybox, root + "/bin/busybox")
+        for a in ("sh", "cat", "ls", "touch", "id", "hostname", "echo", "grep", "mount", "kill", "sleep", "wc", "true"):
+            os.symlink("busybox", f"{root}/bin/{a}")
+        shutil.copy(probe, root + "/bin/probe")
+
+        def run(*args, cmd, **kw):
+            return subprocess.run([vakt, "run", *args, root, "--", *cmd], capture_output=True, text=True,
+                                  timeout=60, **kw)
+
+        p = run(cmd=["cat", "/proc/self/status"])
+        st = dict(l.split(":", 1) for l in p.stdout.splitlines() if ":" in l)
+        g = lambda k: st.get(k, "?").strip()
+        check("started", p.returncode == 0, p.stderr)
+        for cap in ("CapInh", "CapPrm", "CapEff", "CapBnd", "CapAmb"):
+            check(f"{cap} is empty", g(cap) == "0000000000000000", g(cap))
+        check("NoNewPrivs 1", g("NoNewPrivs") == "1", g("NoNewPrivs"))
+        check("Seccomp 2 (filter)", g("Seccomp") == "2", g("Seccomp"))
+
+        p = run(cmd=["cat", "/proc/self/uid_map"])
+        f = p.stdout.split()
+        check("root inside maps to an unprivileged range outside", len(f) == 3 and f[0] == "0" and int(f[1]) >= 65536,
+              p.stdout + p.stderr)
+
+        p = run(cmd=["sh", "-c", "touch /x; echo rc=$?; touch /tmp/y && echo tmp-ok"])
+        check("the root is read-only (EROFS)", "Read-only file system" in p.stderr and "rc=1" in p.stdout, p.stderr)
+        check("/tmp is writable", "tmp-ok" in p.stdout, p.stdout + p.stderr)
+        # --read-write: no longer EROFS; the files still belong to the host's root, which
+        # the container's root is not (without --userns host)
+        p = run("--read-write", cmd=["sh", "-c", "touch /x; echo rc=$?"])
+        check("--read-write: the root is not read-only", "Read-only" not in p.stderr and "Permission denied" in p.stderr,
+              p.stderr)
+        p = run("--read-write", "--userns", "host", cmd=["sh", "-c", "touch /x && echo rw-ok"])
+        check("--read-write --userns host: writable", "rw-ok" in p.stdout, p.stderr)
+        os.unlink(root + "/x") if os.path.exists(root + "/x") else None
+
+        p = run(cmd=["ls", "/sys/class/net"])
+        check("only lo", p.stdout.split() == ["lo"], p.stdout + p.stderr)
+        p = run(cmd=["sh", "-c", "cat /proc/keys | wc -c; cat /proc/timer_list | wc -c; ls /proc/acpi 2>/dev/null | wc -l"])
+        check("masked paths read empty", p.stdout.split() == ["0", "0", "0"], p.stdout + p.stderr)
+        p = run(cmd=["sh", "-c", "echo 1 > /proc/sys/kernel/domainname; echo rc=$?"])
+        check("/proc/sys is read-only", "rc=1" in p.stdout, p.stdout + p.stderr)
+        p = run(cmd=["ls", "/dev"])
+        check("a minimal /dev", set(p.stdout.split()) >= {"null", "zero", "full", "random", "urandom", "tty", "pts", "shm"}
+              and "sda" not in p.stdout and "vda" not in p.stdout, p.stdout)
+
+        p = run(cmd=["probe", "syscalls"])
+        res = dict(l.split(" ", 1) for l in p.stdout.splitlines())
+        # ptrace stays allowed, as in Docker's profile on kernels from 4.8 (its seccomp bypass fixed)
+        for name in ("unshare_user", "keyctl", "add_key", "mount"):
+            check(f"{name} is refused", res.get(name, "").startswith("errno"), p.stdout + p.stderr)
+        check("a syscall newer than the filter gets ENOSYS", res.get("future") == "errno 38", res.get("future"))
+
+        p = run(cmd=["sh", "-c", "exit 7"])
+        check("exit status propagates", p.returncode == 7, str(p.returncode))
+        p = run(cmd=["sh", "-c", "sh -c 'kill -9 $$'; echo inner=$?"])
+        check("a child's death by signal is seen inside", "inner=137" in p.stdout, p.stdout + p.stderr)
+        # vakt forwards SIGTERM to the container's PID 1, whose handler decides
+        proc = subprocess.Popen([vakt, "run", root, "--", "sh", "-c", "trap 'exit 42' TERM; echo up; sleep 30 & wait"],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        up = proc.stdout.readline()
+        proc.send_signal(15)
+        try:
+            rc = proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            rc = None
+        check("signals are forwarded to the container", up.strip() == "up" and rc == 42, f"{up!r} exit {rc}")
+
+        p = run("--user", "1000", "--cap-add", "NET_BIND_SERVICE",
+                cmd=["sh", "-c", "id -u; grep CapEff /proc/self/status; probe bind 80; probe chown /tmp"])
+        check("--cap-add NET_BIND_SERVICE for a non-root user: that capability only",
+              "1000" in p.stdout and "0000000000000400" in p.stdout and "bind ok" in p.stdout
+              and "chown errno" in p.stdout, p.stdout + p.stderr)
+        p = run("--user", "1000", cmd=["sh", "-c", "grep CapEff /proc/self/status; probe bind 80"])
+        check("port 80 binds without a capability in the private network namespace",
+              "0000000000000000" in p.stdout and "bind ok" in p.stdout, p.stdout + p.stderr)
+
+        p = run("--memory", "32m", cmd=["probe", "alloc", "256"])
+        check("the memory limit kills a process that exceeds it", p.returncode == 137, f"exit {p.returncode} "
+              + p.stdout + p.stderr)
+        p = run("--pids-limit", "16", cmd=["probe", "fork", "64"])
+        started = int(p.stdout.split()[1]) if p.stdout.startswith("started") else -1
+        check("the pids limit stops a fork bomb", 0 <= started < 16, p.stdout + p.stderr)
+
+        # bad input: a clear error, exit 125 or 2, nothing started
+        p = run(cmd=["nosuchcommand"])
+        check("a missing command is an error before start", p.returncode == 125 and "no executable" in p.stderr,
+              p.stderr)
+        p = subprocess.run([vakt, "run", "/etc/passwd", "--", "sh"], capture_output=True, text=True)
+        check("a rootfs that is not a directory", p.returncode == 2 and "not a directory" in p.stderr, p.stderr)
+        p = run("--cap-add", "NOT_A_CAP", cmd=["sh"])
+        check("an unknown capability", p.returncode == 2 and "unknown capability" in p.stderr, p.stderr)
+        os.symlink("/etc", root + "/hostetc")
+        p = run("-v", f"{t}:/hostetc/vakt-escape", cmd=["true"])
+        check("a mount destination symlinked to the host stays inside the rootfs",
+              not os.path.exists("/etc/vakt-escape"), "created /etc/vakt-escape on the host")
+        if os.path.exists("/etc/vakt-escape"):
+            os.rmdir("/etc/vakt-escape")
+    print(f"vakt run: {failures} failures")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
