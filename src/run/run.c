@@ -333,6 +333,48 @@ static void drop_caps(const child_ctx *c)
 			child_fail(c, errno, "raising capability %d", cap);
 }
 
+/* --init: stay PID 1 as a reaper and run the command as its child. A command that is
+ * PID 1 itself gets no default signal handling (the kernel ignores SIGTERM for it unless
+ * it installed a handler) and inherits every orphan; this loop forwards the signals vakt
+ * forwards, reaps orphans, and exits with the command's status (128 + N for a signal).
+ * It runs under the same seccomp filter, without capabilities, and holds no descriptor
+ * but the standard ones. */
+static volatile sig_atomic_t init_child;
+
+static void init_forward(int sig)
+{
+	if (init_child > 0)
+		kill(init_child, sig);
+}
+
+static void init_fork(const child_ctx *c)
+{
+	pid_t pid = fork();
+	if (pid < 0)
+		child_fail(c, errno, "--init: fork");
+	if (pid == 0)
+		return; /* the command: back to exec */
+	init_child = pid;
+	/* exec success or failure is reported by the command's process: drop our copy of
+	 * the error pipe so the parent sees it close */
+	close(c->err_fd);
+	struct sigaction sa = {.sa_handler = init_forward};
+	sigemptyset(&sa.sa_mask);
+	int sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH};
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		sigaction(sigs[i], &sa, NULL);
+	for (;;) {
+		int status;
+		pid_t w = waitpid(-1, &status, 0);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0)
+			_exit(127);
+		if (w == pid)
+			_exit(WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
+	}
+}
+
 __attribute__((noreturn)) static void child_main(child_ctx *c)
 {
 	const vakt_run_spec *s = c->spec;
@@ -460,6 +502,8 @@ __attribute__((noreturn)) static void child_main(child_ctx *c)
 		if (r < 0)
 			child_fail(c, -r, "loading the seccomp filter");
 	}
+	if (s->init)
+		init_fork(c);
 	execve(c->exe, s->argv, s->env);
 	child_fail(c, errno, "%s", c->exe);
 }

@@ -46,6 +46,7 @@ typedef struct vakt_run_spec {
 	bool network_host;           /* --network host: no network namespace */
 	bool read_write;             /* --read-write: the root stays writable */
 	bool no_seccomp;             /* --security-opt seccomp=unconfined */
+	bool init;                   /* --init: PID 1 is vakt's reaper, the command its child */
 	const char *seccomp_profile; /* --security-opt seccomp=FILE */
 	uint64_t caps;               /* --cap-add: 1 << CAP_x */
 	const vakt_bind *binds;

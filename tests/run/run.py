@@ -91,6 +91,9 @@ def main():
             check(f"{name} is refused", res.get(name, "").startswith("errno"), p.stdout + p.stderr)
         check("a syscall newer than the filter gets ENOSYS", res.get("future") == "errno 38", res.get("future"))
 
+        p = run(cmd=["ls", "/proc/self/fd"])
+        check("no descriptor of vakt's reaches the container", set(p.stdout.split()) <= {"0", "1", "2", "3"},
+              p.stdout + p.stderr)
         p = run(cmd=["sh", "-c", "exit 7"])
         check("exit status propagates", p.returncode == 7, str(p.returncode))
         p = run(cmd=["sh", "-c", "sh -c 'kill -9 $$'; echo inner=$?"])
