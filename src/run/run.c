@@ -25,6 +25,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
 #include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
@@ -382,6 +385,10 @@ __attribute__((noreturn)) static void child_main(child_ctx *c)
 	if (read(c->sync_fd, &go, 1) != 1)
 		_exit(127); /* the parent gave up: it reports why */
 	close(c->sync_fd);
+	/* if vakt dies, so does the container: nothing runs on unwatched, with its cgroups
+	 * about to be removed */
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
+		child_fail(c, errno, "PR_SET_PDEATHSIG");
 	if (s->userns) {
 		/* root of the new user namespace: what the maps made of us */
 		if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
@@ -622,6 +629,163 @@ static int resolve_command(const vakt_run_spec *s, int root_fd, char **ret, vakt
 	return r;
 }
 
+/* ---- -p: a TCP proxy from the host into the container's network namespace ------------- *
+ *
+ * vakt itself listens on the host address and, for each connection, opens one to the
+ * container's loopback from inside its network namespace (a socket keeps the namespace it
+ * was created in: setns there, socket(), setns back), then copies bytes both ways until
+ * either side closes. It is docker-proxy's approach: no tap device, no routing, nothing
+ * but the published ports reachable, and it works rootless (the caller owns the
+ * container's user namespace). */
+
+#define PROXY_MAX_CONN 256
+
+typedef struct proxy_conn {
+	int a, b;          /* host side, container side */
+	bool a_eof, b_eof;
+} proxy_conn;
+
+typedef struct proxy {
+	int host_ns, ctr_ns;
+	int *listen_fds;
+	const vakt_port *ports;
+	size_t nports;
+	proxy_conn conns[PROXY_MAX_CONN];
+	size_t nconns;
+} proxy;
+
+static int proxy_listen(proxy *px, const vakt_run_spec *s, pid_t pid, vakt_error **err)
+{
+	char path[64];
+	memset(px, 0, sizeof(*px));
+	px->host_ns = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+	snprintf(path, sizeof(path), "/proc/%d/ns/net", (int)pid);
+	px->ctr_ns = open(path, O_RDONLY | O_CLOEXEC);
+	if (px->host_ns < 0 || px->ctr_ns < 0)
+		return vakt_error_set(err, VAKT_E_IO, "-p: the network namespaces: %s", strerror(errno));
+	px->ports = s->ports;
+	px->nports = s->nports;
+	px->listen_fds = xcalloc(s->nports, sizeof(int));
+	for (size_t i = 0; i < s->nports; i++) {
+		const vakt_port *p = &s->ports[i];
+		struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)p->host_port)};
+		if (inet_pton(AF_INET, p->host_addr ? p->host_addr : "127.0.0.1", &a.sin_addr) != 1)
+			return vakt_error_set(err, VAKT_E_USAGE, "-p: bad address %s", p->host_addr);
+		int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+		int one = 1;
+		px->listen_fds[i] = fd;
+		if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) < 0 ||
+		    bind(fd, (struct sockaddr *)&a, sizeof(a)) < 0 || listen(fd, 64) < 0)
+			return vakt_error_set(err, VAKT_E_IO, "-p %s:%u: %s", p->host_addr ? p->host_addr : "127.0.0.1",
+					      p->host_port, strerror(errno));
+	}
+	return 0;
+}
+
+static void proxy_close(proxy *px)
+{
+	for (size_t i = 0; i < px->nconns; i++)
+		close(px->conns[i].a), close(px->conns[i].b);
+	for (size_t i = 0; px->listen_fds && i < px->nports; i++)
+		if (px->listen_fds[i] >= 0)
+			close(px->listen_fds[i]);
+	free(px->listen_fds);
+	if (px->host_ns >= 0)
+		close(px->host_ns);
+	if (px->ctr_ns >= 0)
+		close(px->ctr_ns);
+}
+
+static void proxy_accept(proxy *px, size_t li)
+{
+	int a = accept4(px->listen_fds[li], NULL, NULL, SOCK_CLOEXEC);
+	if (a < 0)
+		return;
+	if (px->nconns == PROXY_MAX_CONN || setns(px->ctr_ns, CLONE_NEWNET) < 0) {
+		close(a);
+		return;
+	}
+	int b = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (setns(px->host_ns, CLONE_NEWNET) < 0)
+		abort(); /* vakt would go on in the container's network: never */
+	struct sockaddr_in c = {.sin_family = AF_INET, .sin_port = htons((uint16_t)px->ports[li].ctr_port),
+				.sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+	if (b < 0 || connect(b, (struct sockaddr *)&c, sizeof(c)) < 0) {
+		close(a);
+		if (b >= 0)
+			close(b);
+		return;
+	}
+	px->conns[px->nconns++] = (proxy_conn){a, b, false, false};
+}
+
+/* Copy what from can give to to; false when from reached its end (or failed). */
+static bool proxy_copy(int from, int to)
+{
+	char buf[65536];
+	ssize_t n = read(from, buf, sizeof(buf));
+	if (n <= 0)
+		return false;
+	for (ssize_t off = 0; off < n;) {
+		ssize_t w = write(to, buf + off, (size_t)(n - off));
+		if (w <= 0)
+			return false;
+		off += w;
+	}
+	return true;
+}
+
+/* Serve the published ports until the container's first process exits. */
+static void proxy_run(proxy *px, pid_t pid)
+{
+	int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+	for (;;) {
+		struct pollfd fds[1 + 16 + 2 * PROXY_MAX_CONN];
+		size_t n = 0;
+		fds[n++] = (struct pollfd){.fd = pidfd, .events = POLLIN};
+		for (size_t i = 0; i < px->nports && i < 16; i++)
+			fds[n++] = (struct pollfd){.fd = px->listen_fds[i], .events = POLLIN};
+		size_t base = n;
+		for (size_t i = 0; i < px->nconns; i++) {
+			fds[n++] = (struct pollfd){.fd = px->conns[i].a_eof ? -1 : px->conns[i].a, .events = POLLIN};
+			fds[n++] = (struct pollfd){.fd = px->conns[i].b_eof ? -1 : px->conns[i].b, .events = POLLIN};
+		}
+		if (poll(fds, n, pidfd < 0 ? 200 : -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		if (pidfd >= 0 ? (fds[0].revents & POLLIN) : waitpid(pid, NULL, WNOHANG | WNOWAIT) == pid)
+			break;
+		for (size_t i = 0; i < px->nports && i < 16; i++)
+			if (fds[1 + i].revents & POLLIN)
+				proxy_accept(px, i);
+		for (size_t i = 0; i < px->nconns && base + 2 * i + 1 < n; i++) {
+			proxy_conn *c = &px->conns[i];
+			if (fds[base + 2 * i].revents & (POLLIN | POLLHUP | POLLERR) && !proxy_copy(c->a, c->b)) {
+				c->a_eof = true;
+				shutdown(c->b, SHUT_WR);
+			}
+			if (fds[base + 2 * i + 1].revents & (POLLIN | POLLHUP | POLLERR) && !proxy_copy(c->b, c->a)) {
+				c->b_eof = true;
+				shutdown(c->a, SHUT_WR);
+			}
+		}
+		/* drop the finished pairs */
+		size_t k = 0;
+		for (size_t i = 0; i < px->nconns; i++) {
+			if (px->conns[i].a_eof && px->conns[i].b_eof) {
+				close(px->conns[i].a), close(px->conns[i].b);
+				continue;
+			}
+			px->conns[k++] = px->conns[i];
+		}
+		px->nconns = k;
+	}
+	if (pidfd >= 0)
+		close(pidfd);
+}
+
 static volatile sig_atomic_t child_pid;
 
 static void forward_signal(int sig)
@@ -716,6 +880,13 @@ int vakt_run(const vakt_run_spec *s, int *ret_status, vakt_error **err)
 	}
 	if (r >= 0 && cg)
 		r = vakt_cgroup_attach(cg, pid, err);
+	proxy px = {.host_ns = -1, .ctr_ns = -1};
+	if (r >= 0 && s->nports) {
+		if (s->network_host)
+			r = vakt_error_set(err, VAKT_E_USAGE, "-p makes no sense with --network host");
+		else
+			r = proxy_listen(&px, s, pid, err);
+	}
 	if (pid > 0) {
 		if (r >= 0) {
 			if (write(sync[1], "g", 1) != 1)
@@ -740,6 +911,8 @@ int vakt_run(const vakt_run_spec *s, int *ret_status, vakt_error **err)
 		for (size_t i = 0; i < 6; i++)
 			sigaction(sigs[i], &sa, &old[i]);
 		int status = 0;
+		if (r >= 0 && s->nports)
+			proxy_run(&px, pid);
 		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 			;
 		for (size_t i = 0; i < 6; i++)
@@ -753,6 +926,7 @@ int vakt_run(const vakt_run_spec *s, int *ret_status, vakt_error **err)
 		if (errp[0] >= 0)
 			close(errp[0]);
 	}
+	proxy_close(&px);
 	vakt_cgroup_destroy(cg);
 	vakt_seccomp_prog_free(&prog);
 	free(exe);

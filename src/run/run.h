@@ -29,6 +29,13 @@ typedef struct vakt_bind {
 	bool rw;          /* read-only unless asked */
 } vakt_bind;
 
+/* -p HOST:CONTAINER: host_addr:host_port on the host forwards to 127.0.0.1:ctr_port in
+ * the container's network namespace. */
+typedef struct vakt_port {
+	const char *host_addr; /* "127.0.0.1" by default */
+	unsigned host_port, ctr_port;
+} vakt_port;
+
 typedef struct vakt_rlimit {
 	int resource;
 	uint64_t soft, hard;
@@ -55,6 +62,8 @@ typedef struct vakt_run_spec {
 	size_t ntmpfs;
 	const vakt_rlimit *rlimits;
 	size_t nrlimits;
+	const vakt_port *ports;
+	size_t nports;
 	vakt_cgroup_limits limits;
 	void (*warn)(const char *msg, void *ud);
 	void *ud;
