@@ -384,7 +384,6 @@ __attribute__((noreturn)) static void child_main(child_ctx *c)
 	char go;
 	if (read(c->sync_fd, &go, 1) != 1)
 		_exit(127); /* the parent gave up: it reports why */
-	close(c->sync_fd);
 	/* if vakt dies, so does the container: nothing runs on unwatched, with its cgroups
 	 * about to be removed */
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
@@ -394,10 +393,6 @@ __attribute__((noreturn)) static void child_main(child_ctx *c)
 		if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
 			child_fail(c, errno, "becoming root in the user namespace");
 	}
-	/* the cgroup namespace after the parent moved us into our cgroups, so that they
-	 * are its root */
-	if (unshare(CLONE_NEWCGROUP) < 0)
-		child_fail(c, errno, "unshare(CLONE_NEWCGROUP)");
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
 		child_fail(c, errno, "making the mounts private");
 	/* the rootfs as a mount of its own, so it can be pivoted into and made read-only.
@@ -497,6 +492,15 @@ __attribute__((noreturn)) static void child_main(child_ctx *c)
 	}
 	if (chdir(s->cwd) < 0)
 		child_fail(c, errno, "--workdir %s", s->cwd);
+	/* the parent moves us into our cgroups while we build the filesystem (on cgroup v1
+	 * that write waits for an RCU grace period: several milliseconds better overlapped);
+	 * nothing of the command runs before it is done. The cgroup namespace comes after
+	 * the move, so that those cgroups are its root. */
+	if (read(c->sync_fd, &go, 1) != 1)
+		_exit(127);
+	close(c->sync_fd);
+	if (unshare(CLONE_NEWCGROUP) < 0)
+		child_fail(c, errno, "unshare(CLONE_NEWCGROUP)");
 	drop_caps(c);
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		child_fail(c, errno, "no_new_privs");
@@ -878,6 +882,10 @@ int vakt_run(const vakt_run_spec *s, int *ret_status, vakt_error **err)
 				r = write_proc(pid, "gid_map", map, err);
 		}
 	}
+	/* the maps are written: the child may build its filesystem while we move it into
+	 * its cgroups; it waits for the second byte before anything of the command runs */
+	if (r >= 0 && write(sync[1], "m", 1) != 1)
+		r = vakt_error_set(err, VAKT_E_IO, "starting the container: %s", strerror(errno));
 	if (r >= 0 && cg)
 		r = vakt_cgroup_attach(cg, pid, err);
 	proxy px = {.host_ns = -1, .ctr_ns = -1};
