@@ -2,15 +2,18 @@
 #include "cli/cli.h"
 #include "lint/lint.h"
 #include "run/run.h"
+#include "run/unpack.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <unistd.h>
 
 enum {
 	O_USER = 1, O_ENV, O_WORKDIR, O_HOSTNAME, O_VOLUME, O_TMPFS, O_READ_WRITE, O_CAP_ADD, O_NETWORK,
-	O_MEMORY, O_PIDS, O_CPUS, O_ULIMIT, O_SECURITY_OPT, O_USERNS, O_QUIET,
+	O_MEMORY, O_PIDS, O_CPUS, O_ULIMIT, O_SECURITY_OPT, O_USERNS, O_QUIET, O_PLATFORM, O_CACHE, O_PUBLISH,
+	O_INIT,
 };
 
 static const vakt_opt run_opts[] = {
@@ -29,16 +32,27 @@ static const vakt_opt run_opts[] = {
 	{O_ULIMIT, 0, "ulimit", "NAME=SOFT[:HARD]", "a resource limit: nofile, nproc, core, stack, fsize"},
 	{O_SECURITY_OPT, 0, "security-opt", "seccomp=FILE|unconfined", "a seccomp profile (Docker's format)"},
 	{O_USERNS, 0, "userns", "host", "no user namespace: root inside is root outside"},
+	{O_PUBLISH, 'p', "publish", "[ADDR:]HOST:CONTAINER",
+	 "forward a TCP port of the host (127.0.0.1 unless ADDR)\nto the container's loopback"},
+	{O_INIT, 0, "init", NULL, "run a reaping PID 1 that forwards signals to the command"},
 	{O_QUIET, 'q', "quiet", NULL, "do not print warnings"},
+	{O_PLATFORM, 0, "platform", "OS/ARCH[/VARIANT]", "the image to pick from a multi-platform index (linux/amd64)"},
+	{O_CACHE, 0, "image-cache", "DIR", "where unpacked images are kept (/var/lib/vakt, ~/.local/share/vakt)"},
 	{0},
 };
 
 const vakt_cmd_help cmd_run_help = {
 	.name = "run",
-	.usage = "[OPTIONS] ROOTFS [--] [CMD [ARG...]]",
+	.usage = "[OPTIONS] ROOTFS|IMAGE [--] [CMD [ARG...]]",
 	.summary = "Run a command in a container hardened by default.",
 	.details =
-		"ROOTFS is a root filesystem directory. The container gets its own user (root\n"
+		"ROOTFS is a root filesystem directory. IMAGE is a docker-archive, an OCI archive\n"
+		"or an OCI layout (PATH:TAG picks one image): it is unpacked once into a cache,\n"
+		"each layer checked against its digest, and its config applies: ENTRYPOINT and\n"
+		"CMD (CMD replaced by the command given), Env (under --env), WorkingDir (unless\n"
+		"--workdir) and User (unless --user).\n"
+		"\n"
+		"The container gets its own user (root\n"
 		"inside is an unprivileged UID range outside), mount, PID, IPC, UTS, cgroup and\n"
 		"network namespaces (loopback only), a read-only root with tmpfs on /tmp and\n"
 		"/run, a minimal /dev, /proc with the kernel's sensitive files masked, no\n"
@@ -60,6 +74,11 @@ typedef struct run_args {
 	const char **tmpfs;
 	vakt_rlimit *rlimits;
 	bool quiet;
+	bool user_set, workdir_set;
+	const char *platform;
+	const char *cache;
+	vakt_port *ports;
+	char **port_addrs;
 } run_args;
 
 static void *grow(void *p, size_t n, size_t size)
@@ -102,6 +121,7 @@ static int on_opt(int id, const char *v, void *ud)
 			return vakt_usage_error("run", "--user: expected UID[:GID] (numbers), got '%s'", v);
 		s->uid = (uid_t)uid;
 		s->gid = colon ? (gid_t)gid : (gid_t)uid;
+		a->user_set = true;
 		return 0;
 	}
 	case O_ENV:
@@ -115,6 +135,7 @@ static int on_opt(int id, const char *v, void *ud)
 		if (v[0] != '/')
 			return vakt_usage_error("run", "--workdir: expected an absolute path, got '%s'", v);
 		s->cwd = v;
+		a->workdir_set = true;
 		return 0;
 	case O_HOSTNAME:
 		s->hostname = v;
@@ -223,8 +244,49 @@ static int on_opt(int id, const char *v, void *ud)
 			return vakt_usage_error("run", "--userns: only 'host' is accepted");
 		s->userns = false;
 		return 0;
+	case O_PUBLISH: {
+		/* [ADDR:]HOST:CONTAINER, ADDR an IPv4 address */
+		char *copy = strdup(v);
+		char *last = strrchr(copy, ':');
+		unsigned long hp = 0, cp = 0;
+		char *addr = NULL;
+		bool ok = last != NULL;
+		if (ok) {
+			*last = '\0';
+			char *mid = strrchr(copy, ':');
+			if (mid) {
+				*mid = '\0';
+				addr = copy;
+				ok = parse_id(mid + 1, &hp);
+			} else {
+				ok = parse_id(copy, &hp);
+			}
+			ok = ok && parse_id(last + 1, &cp) && hp > 0 && hp < 65536 && cp > 0 && cp < 65536;
+		}
+		if (!ok) {
+			free(copy);
+			return vakt_usage_error("run", "-p: expected [ADDR:]HOST:CONTAINER ports, got '%s'", v);
+		}
+		a->ports = grow(a->ports, s->nports, sizeof(*a->ports));
+		a->port_addrs = grow(a->port_addrs, s->nports, sizeof(*a->port_addrs));
+		a->port_addrs[s->nports] = copy;
+		a->ports[s->nports++] = (vakt_port){addr, (unsigned)hp, (unsigned)cp};
+		s->ports = a->ports;
+		return 0;
+	}
+	case O_INIT:
+		s->init = true;
+		return 0;
 	case O_QUIET:
 		a->quiet = true;
+		return 0;
+	case O_PLATFORM:
+		a->platform = v;
+		return 0;
+	case O_CACHE:
+		if (v[0] != '/')
+			return vakt_usage_error("run", "--image-cache: expected an absolute path, got '%s'", v);
+		a->cache = v;
 		return 0;
 	default:
 		return vakt_usage_error("run", "internal: unhandled option");
@@ -263,9 +325,110 @@ static int split_command(int argc, char **argv)
 	return argc;
 }
 
+static void image_warn(const char *msg, void *ud)
+{
+	on_warn(msg, ud);
+}
+
+/* Unpack the image a->source (see run/unpack.h) and take from its config what the
+ * command line did not give: the command (ENTRYPOINT, then CMD unless a command was
+ * given, as docker does), Env (--env wins for the same name), WorkingDir, User. Returns 0
+ * or the exit code; *ret_argv is the command (NULL-terminated, every string a copy). */
+static int use_image(run_args *a, char **cmd, int ncmd, vakt_unpacked *u, char ***ret_argv)
+{
+	bool userns = a->spec.userns;
+	bool root = geteuid() == 0;
+	vakt_unpack_options o = {
+		.platform = a->platform,
+		.cache_root = a->cache,
+		.uid_base = !userns ? 0 : root ? vakt_unpack_id_base("/etc/subuid") : (unsigned)getuid(),
+		.gid_base = !userns ? 0 : root ? vakt_unpack_id_base("/etc/subgid") : (unsigned)getgid(),
+		.warn = image_warn,
+		.ud = a,
+	};
+	vakt_error *e = NULL;
+	if (vakt_unpack(a->source, &o, u, &e) < 0) {
+		cli_print_error(e);
+		int rc = e->code == VAKT_E_USAGE ? VAKT_EXIT_USAGE : 125;
+		vakt_error_free(e);
+		return rc;
+	}
+	const vakt_image_config *c = &u->img->config;
+	a->spec.rootfs = u->rootfs;
+
+	size_t n = 0, cap = (size_t)ncmd + 1;
+	for (const char *const *p = c->entrypoint; p && *p; p++)
+		cap++;
+	for (const char *const *p = c->cmd; p && *p; p++)
+		cap++;
+	char **av = calloc(cap, sizeof(*av));
+	if (!av)
+		abort();
+	for (const char *const *p = c->entrypoint; p && *p; p++)
+		av[n++] = strdup(*p);
+	if (ncmd > 0)
+		for (int i = 0; i < ncmd; i++)
+			av[n++] = strdup(cmd[i]);
+	else
+		for (const char *const *p = c->cmd; p && *p; p++)
+			av[n++] = strdup(*p);
+	*ret_argv = av;
+	if (!n) {
+		vakt_usage_error("run", "no command to run: the image has no ENTRYPOINT or CMD");
+		return VAKT_EXIT_USAGE;
+	}
+	a->spec.argv = av;
+
+	/* the image's Env under --env: a name given on the command line replaces it */
+	char **env = NULL;
+	size_t nenv = 0;
+	for (const char *const *p = c->env; p && *p; p++) {
+		const char *eq = strchr(*p, '=');
+		if (!eq)
+			continue;
+		bool overridden = false;
+		for (size_t i = 0; i < a->nenv; i++)
+			overridden |= strncmp(a->env[i], *p, (size_t)(eq - *p) + 1) == 0;
+		if (overridden)
+			continue;
+		env = grow(env, nenv + 1, sizeof(*env));
+		env[nenv++] = strdup(*p);
+	}
+	for (size_t i = 0; i < a->nenv; i++) {
+		env = grow(env, nenv + 1, sizeof(*env));
+		env[nenv++] = a->env[i];
+	}
+	if (nenv) {
+		env[nenv] = NULL;
+		free(a->env);
+		a->env = env;
+		a->nenv = nenv;
+	}
+
+	static char cwd[4096];
+	if (!a->workdir_set && c->workdir && *c->workdir) {
+		snprintf(cwd, sizeof(cwd), "%s%s", c->workdir[0] == '/' ? "" : "/", c->workdir);
+		a->spec.cwd = cwd;
+	}
+	if (!a->user_set && c->user && *c->user) {
+		uid_t uid;
+		gid_t gid;
+		if (vakt_unpack_user(u->rootfs, c->user, &uid, &gid, &e) < 0) {
+			cli_print_error(e);
+			vakt_error_free(e);
+			return 125;
+		}
+		a->spec.uid = uid;
+		a->spec.gid = gid;
+	}
+	return 0;
+}
+
 int cmd_run(int argc, char **argv)
 {
 	run_args a = {0};
+	vakt_unpacked unpacked = {0};
+	char **image_argv = NULL;
 	vakt_run_spec_init(&a.spec);
 	int split = split_command(argc, argv);
 	int r = vakt_opts_parse(&cmd_run_help, split, argv, on_opt, &a);
@@ -275,21 +438,31 @@ int cmd_run(int argc, char **argv)
 		goto out;
 	}
 	if (!a.source) {
-		vakt_usage_error("run", "no ROOTFS: give a root filesystem directory");
+		vakt_usage_error("run", "no ROOTFS or IMAGE: give a root filesystem directory or an image");
 		rc = VAKT_EXIT_USAGE;
 		goto out;
 	}
 	int cmd_at = split < argc && strcmp(argv[split], "--") == 0 ? split + 1 : split;
-	if (cmd_at >= argc) {
-		vakt_usage_error("run", "no command to run");
-		rc = VAKT_EXIT_USAGE;
-		goto out;
-	}
 	static char path_env[] = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 	static char home_env[] = "HOME=/";
 	static char *const default_env[] = {path_env, home_env, NULL};
 	a.spec.rootfs = a.source;
 	a.spec.argv = argv + cmd_at;
+	if (vakt_unpack_is_image(a.source)) {
+		if (a.spec.read_write) {
+			/* the unpacked image is a cache entry shared by every run of it */
+			vakt_usage_error("run", "--read-write needs a rootfs directory: an image's unpacked copy is shared by every run");
+			rc = VAKT_EXIT_USAGE;
+			goto out;
+		}
+		rc = use_image(&a, argv + cmd_at, argc - cmd_at, &unpacked, &image_argv);
+		if (rc != 0)
+			goto out;
+	} else if (cmd_at >= argc) {
+		vakt_usage_error("run", "no command to run");
+		rc = VAKT_EXIT_USAGE;
+		goto out;
+	}
 	a.spec.env = a.env ? a.env : default_env;
 	if (a.env) {
 		bool has_path = false;
@@ -323,5 +496,13 @@ out:
 	free(a.env);
 	free(a.tmpfs);
 	free(a.rlimits);
+	for (size_t i = 0; i < a.spec.nports; i++)
+		free(a.port_addrs[i]);
+	free(a.port_addrs);
+	free(a.ports);
+	for (char **p = image_argv; p && *p; p++)
+		free(*p);
+	free(image_argv);
+	vakt_unpacked_free(&unpacked);
 	return rc;
 }
