@@ -56,6 +56,14 @@ demo: build demo-images
 	@echo
 	@echo '== vakt rules show PSS-runAsNonRoot'
 	@$(VAKT_RELEASE) rules show PSS-runAsNonRoot
+	@echo
+	@echo '== vakt run build/demo/rootfs -- sh -c ...  (a busybox rootfs, hardened by default; needs root)'
+	@if [ "$$(id -u)" = 0 ] && [ -x /bin/busybox ]; then \
+		mkdir -p build/demo/rootfs/bin && chmod 755 build build/demo build/demo/rootfs && \
+		cp /bin/busybox build/demo/rootfs/bin/ && \
+		for a in sh id grep touch cat; do ln -sf busybox build/demo/rootfs/bin/$$a; done && \
+		$(VAKT_RELEASE) run build/demo/rootfs -- sh -c 'id; grep -E "^(CapEff|CapBnd|NoNewPrivs|Seccomp):" /proc/self/status; cat /proc/self/uid_map; touch /etc-file || true; touch /tmp/ok && echo "/tmp is writable"'; \
+	else echo '(skipped: vakt run needs root here, and busybox-static)'; fi
 
 check: deps
 	cmake --preset asan >/dev/null

@@ -839,6 +839,14 @@ int vakt_run(const vakt_run_spec *s, int *ret_status, vakt_error **err)
 	if (r >= 0 && (pipe2(sync, O_CLOEXEC) < 0 || pipe2(errp, O_CLOEXEC) < 0))
 		r = vakt_error_set(err, VAKT_E_IO, "pipe: %s", strerror(errno));
 	pid_t pid = -1;
+	/* forward signals from before the container exists: it may print, and be signalled,
+	 * before the parent learns that exec happened. The child resets them. */
+	struct sigaction sa = {.sa_handler = forward_signal};
+	sigemptyset(&sa.sa_mask);
+	static const int sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2};
+	struct sigaction old_sa[6];
+	for (size_t i = 0; i < 6; i++)
+		sigaction(sigs[i], &sa, &old_sa[i]);
 	if (r >= 0) {
 		uint64_t flags = CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWUTS;
 		if (s->userns)
@@ -847,12 +855,16 @@ int vakt_run(const vakt_run_spec *s, int *ret_status, vakt_error **err)
 			flags |= CLONE_NEWNET;
 		struct clone_args ca = {.flags = flags, .exit_signal = SIGCHLD};
 		pid = (pid_t)syscall(SYS_clone3, &ca, sizeof(ca));
+		if (pid > 0)
+			child_pid = pid;
 		if (pid < 0)
 			r = vakt_error_set(err, errno == EINVAL || errno == EPERM ? VAKT_E_USAGE : VAKT_E_IO,
 					   "creating the container's namespaces: %s%s", strerror(errno),
 					   errno == EPERM || errno == ENOSPC ? " (are user namespaces enabled?)" : "");
 	}
 	if (pid == 0) {
+		for (size_t i = 0; i < 6; i++)
+			signal(sigs[i], SIG_DFL);
 		close(sync[1]);
 		close(errp[0]);
 		child_ctx c = {.spec = s, .sync_fd = sync[0], .err_fd = errp[1], .root_fd = root_fd,
@@ -911,20 +923,11 @@ int vakt_run(const vakt_run_spec *s, int *ret_status, vakt_error **err)
 			msg[n] = '\0';
 			r = vakt_error_set(err, VAKT_E_IO, "starting the container: %s", msg);
 		}
-		child_pid = pid;
-		struct sigaction sa = {.sa_handler = forward_signal};
-		sigemptyset(&sa.sa_mask);
-		int sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2};
-		struct sigaction old[6];
-		for (size_t i = 0; i < 6; i++)
-			sigaction(sigs[i], &sa, &old[i]);
 		int status = 0;
 		if (r >= 0 && s->nports)
 			proxy_run(&px, pid);
 		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 			;
-		for (size_t i = 0; i < 6; i++)
-			sigaction(sigs[i], &old[i], NULL);
 		child_pid = 0;
 		if (r >= 0)
 			*ret_status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
@@ -934,6 +937,9 @@ int vakt_run(const vakt_run_spec *s, int *ret_status, vakt_error **err)
 		if (errp[0] >= 0)
 			close(errp[0]);
 	}
+	child_pid = 0;
+	for (size_t i = 0; i < 6; i++)
+		sigaction(sigs[i], &old_sa[i], NULL);
 	proxy_close(&px);
 	vakt_cgroup_destroy(cg);
 	vakt_seccomp_prog_free(&prog);

@@ -94,6 +94,16 @@ def main():
         p = run(cmd=["ls", "/proc/self/fd"])
         check("no descriptor of vakt's reaches the container", set(p.stdout.split()) <= {"0", "1", "2", "3"},
               p.stdout + p.stderr)
+        # the CVE-2019-5736 class: nothing of vakt is reachable from inside; PID 1 is the
+        # command (or, with --init, a process that is not vakt's binary on disk), and no
+        # process outside the container is visible
+        p = run(cmd=["sh", "-c", "ls /proc | grep -E '^[0-9]+$' | wc -l; readlink /proc/1/exe"])
+        out = p.stdout.split()
+        check("only the container's processes are visible, PID 1 is the command",
+              len(out) == 2 and int(out[0]) <= 5 and out[1].endswith("busybox"), p.stdout + p.stderr)
+        p = run("--init", cmd=["sh", "-c", "readlink /proc/1/exe; cat /proc/1/exe > /dev/null && echo readable"])
+        check("with --init, PID 1's binary (vakt's) is not readable from inside",
+              "readable" not in p.stdout, p.stdout + p.stderr)
         p = run(cmd=["sh", "-c", "exit 7"])
         check("exit status propagates", p.returncode == 7, str(p.returncode))
         p = run(cmd=["sh", "-c", "sh -c 'kill -9 $$'; echo inner=$?"])
