@@ -13,7 +13,7 @@
 enum {
 	O_USER = 1, O_ENV, O_WORKDIR, O_HOSTNAME, O_VOLUME, O_TMPFS, O_READ_WRITE, O_CAP_ADD, O_NETWORK,
 	O_MEMORY, O_PIDS, O_CPUS, O_ULIMIT, O_SECURITY_OPT, O_USERNS, O_QUIET, O_PLATFORM, O_CACHE, O_PUBLISH,
-	O_INIT,
+	O_INIT, O_TTY,
 };
 
 static const vakt_opt run_opts[] = {
@@ -35,6 +35,7 @@ static const vakt_opt run_opts[] = {
 	{O_PUBLISH, 'p', "publish", "[ADDR:]HOST:CONTAINER",
 	 "forward a TCP port of the host (127.0.0.1 unless ADDR)\nto the container's loopback"},
 	{O_INIT, 0, "init", NULL, "run a reaping PID 1 that forwards signals to the command"},
+	{O_TTY, 't', "tty", NULL, "give the command a pseudo-terminal"},
 	{O_QUIET, 'q', "quiet", NULL, "do not print warnings"},
 	{O_PLATFORM, 0, "platform", "OS/ARCH[/VARIANT]", "the image to pick from a multi-platform index (linux/amd64)"},
 	{O_CACHE, 0, "image-cache", "DIR", "where unpacked images are kept (/var/lib/vakt, ~/.local/share/vakt)"},
@@ -276,6 +277,9 @@ static int on_opt(int id, const char *v, void *ud)
 	}
 	case O_INIT:
 		s->init = true;
+		return 0;
+	case O_TTY:
+		s->tty = true;
 		return 0;
 	case O_QUIET:
 		a->quiet = true;

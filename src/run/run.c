@@ -37,6 +37,7 @@
 #include <sys/statvfs.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include "core/xalloc.h"
@@ -88,6 +89,7 @@ typedef struct child_ctx {
 	int root_fd;  /* O_PATH of the rootfs */
 	const vakt_seccomp_prog *seccomp;
 	const char *exe; /* argv[0] resolved inside the rootfs */
+	int tty_slave;   /* -t: becomes stdio and the controlling terminal; else -1 */
 } child_ctx;
 
 __attribute__((noreturn, format(printf, 3, 4))) static void child_fail(const child_ctx *c, int errnum,
@@ -492,6 +494,16 @@ __attribute__((noreturn)) static void child_main(child_ctx *c)
 	}
 	if (chdir(s->cwd) < 0)
 		child_fail(c, errno, "--workdir %s", s->cwd);
+	if (c->tty_slave >= 0) {
+		/* a session of its own with the pseudo-terminal as controlling terminal */
+		if (setsid() < 0 || ioctl(c->tty_slave, TIOCSCTTY, 0) < 0)
+			child_fail(c, errno, "-t: the controlling terminal");
+		for (int fd = 0; fd < 3; fd++)
+			if (dup2(c->tty_slave, fd) < 0)
+				child_fail(c, errno, "-t: stdio");
+		if (c->tty_slave > 2)
+			close(c->tty_slave);
+	}
 	/* the parent moves us into our cgroups while we build the filesystem (on cgroup v1
 	 * that write waits for an RCU grace period: several milliseconds better overlapped);
 	 * nothing of the command runs before it is done. The cgroup namespace comes after
@@ -739,14 +751,18 @@ static bool proxy_copy(int from, int to)
 	return true;
 }
 
-/* Serve the published ports until the container's first process exits. */
-static void proxy_run(proxy *px, pid_t pid)
+/* Serve the published ports and, with -t, copy between our stdio and the pseudo-terminal,
+ * until the container's first process exits. */
+static void proxy_run(proxy *px, pid_t pid, int tty_master)
 {
 	int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+	bool in_eof = tty_master < 0;
 	for (;;) {
-		struct pollfd fds[1 + 16 + 2 * PROXY_MAX_CONN];
+		struct pollfd fds[3 + 16 + 2 * PROXY_MAX_CONN];
 		size_t n = 0;
 		fds[n++] = (struct pollfd){.fd = pidfd, .events = POLLIN};
+		fds[n++] = (struct pollfd){.fd = in_eof ? -1 : STDIN_FILENO, .events = POLLIN};
+		fds[n++] = (struct pollfd){.fd = tty_master, .events = POLLIN};
 		for (size_t i = 0; i < px->nports && i < 16; i++)
 			fds[n++] = (struct pollfd){.fd = px->listen_fds[i], .events = POLLIN};
 		size_t base = n;
@@ -759,10 +775,15 @@ static void proxy_run(proxy *px, pid_t pid)
 				continue;
 			break;
 		}
+		if (tty_master >= 0 && (fds[2].revents & (POLLIN | POLLHUP | POLLERR)) &&
+		    !proxy_copy(tty_master, STDOUT_FILENO))
+			tty_master = -1; /* the terminal's other side is gone */
+		if (!in_eof && (fds[1].revents & (POLLIN | POLLHUP | POLLERR)) && !proxy_copy(STDIN_FILENO, tty_master))
+			in_eof = true;
 		if (pidfd >= 0 ? (fds[0].revents & POLLIN) : waitpid(pid, NULL, WNOHANG | WNOWAIT) == pid)
 			break;
 		for (size_t i = 0; i < px->nports && i < 16; i++)
-			if (fds[1 + i].revents & POLLIN)
+			if (fds[3 + i].revents & POLLIN)
 				proxy_accept(px, i);
 		for (size_t i = 0; i < px->nconns && base + 2 * i + 1 < n; i++) {
 			proxy_conn *c = &px->conns[i];
@@ -785,6 +806,12 @@ static void proxy_run(proxy *px, pid_t pid)
 			px->conns[k++] = px->conns[i];
 		}
 		px->nconns = k;
+	}
+	if (tty_master >= 0) {
+		/* what the command wrote just before exiting */
+		fcntl(tty_master, F_SETFL, fcntl(tty_master, F_GETFL) | O_NONBLOCK);
+		while (proxy_copy(tty_master, STDOUT_FILENO))
+			;
 	}
 	if (pidfd >= 0)
 		close(pidfd);
@@ -838,6 +865,28 @@ int vakt_run(const vakt_run_spec *s, int *ret_status, vakt_error **err)
 	int sync[2] = {-1, -1}, errp[2] = {-1, -1};
 	if (r >= 0 && (pipe2(sync, O_CLOEXEC) < 0 || pipe2(errp, O_CLOEXEC) < 0))
 		r = vakt_error_set(err, VAKT_E_IO, "pipe: %s", strerror(errno));
+	/* -t: a pseudo-terminal of the host's; the container's stdio is its slave side, and
+	 * our own terminal (when there is one) goes raw while we copy */
+	int tty_master = -1, tty_slave = -1;
+	struct termios saved_tio;
+	bool tio_saved = false;
+	if (r >= 0 && s->tty) {
+		tty_master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
+		const char *name = tty_master >= 0 && grantpt(tty_master) == 0 && unlockpt(tty_master) == 0
+					   ? ptsname(tty_master)
+					   : NULL;
+		tty_slave = name ? open(name, O_RDWR | O_NOCTTY | O_CLOEXEC) : -1;
+		if (tty_slave < 0)
+			r = vakt_error_set(err, VAKT_E_IO, "-t: a pseudo-terminal: %s", strerror(errno));
+		struct winsize ws;
+		if (r >= 0 && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0)
+			ioctl(tty_master, TIOCSWINSZ, &ws);
+		if (r >= 0 && isatty(STDIN_FILENO) && tcgetattr(STDIN_FILENO, &saved_tio) == 0) {
+			struct termios raw = saved_tio;
+			cfmakeraw(&raw);
+			tio_saved = tcsetattr(STDIN_FILENO, TCSANOW, &raw) == 0;
+		}
+	}
 	pid_t pid = -1;
 	/* forward signals from before the container exists: it may print, and be signalled,
 	 * before the parent learns that exec happened. The child resets them. */
@@ -868,7 +917,7 @@ int vakt_run(const vakt_run_spec *s, int *ret_status, vakt_error **err)
 		close(sync[1]);
 		close(errp[0]);
 		child_ctx c = {.spec = s, .sync_fd = sync[0], .err_fd = errp[1], .root_fd = root_fd,
-			       .seccomp = s->no_seccomp ? NULL : &prog, .exe = exe};
+			       .seccomp = s->no_seccomp ? NULL : &prog, .exe = exe, .tty_slave = tty_slave};
 		child_main(&c);
 	}
 	if (sync[0] >= 0)
@@ -924,8 +973,10 @@ int vakt_run(const vakt_run_spec *s, int *ret_status, vakt_error **err)
 			r = vakt_error_set(err, VAKT_E_IO, "starting the container: %s", msg);
 		}
 		int status = 0;
-		if (r >= 0 && s->nports)
-			proxy_run(&px, pid);
+		if (tty_slave >= 0)
+			close(tty_slave), tty_slave = -1;
+		if (r >= 0 && (s->nports || tty_master >= 0))
+			proxy_run(&px, pid, tty_master);
 		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 			;
 		child_pid = 0;
@@ -940,6 +991,12 @@ int vakt_run(const vakt_run_spec *s, int *ret_status, vakt_error **err)
 	child_pid = 0;
 	for (size_t i = 0; i < 6; i++)
 		sigaction(sigs[i], &old_sa[i], NULL);
+	if (tio_saved)
+		tcsetattr(STDIN_FILENO, TCSANOW, &saved_tio);
+	if (tty_slave >= 0)
+		close(tty_slave);
+	if (tty_master >= 0)
+		close(tty_master);
 	proxy_close(&px);
 	vakt_cgroup_destroy(cg);
 	vakt_seccomp_prog_free(&prog);

@@ -54,6 +54,7 @@ typedef struct vakt_run_spec {
 	bool read_write;             /* --read-write: the root stays writable */
 	bool no_seccomp;             /* --security-opt seccomp=unconfined */
 	bool init;                   /* --init: PID 1 is vakt's reaper, the command its child */
+	bool tty;                    /* -t: the command's stdio is a pseudo-terminal */
 	const char *seccomp_profile; /* --security-opt seccomp=FILE */
 	uint64_t caps;               /* --cap-add: 1 << CAP_x */
 	const vakt_bind *binds;

@@ -104,6 +104,11 @@ def main():
         p = run("--init", cmd=["sh", "-c", "readlink /proc/1/exe; cat /proc/1/exe > /dev/null && echo readable"])
         check("with --init, PID 1's binary (vakt's) is not readable from inside",
               "readable" not in p.stdout, p.stdout + p.stderr)
+        p = subprocess.run([vakt, "run", "-t", root, "--", "sh", "-c",
+                            "[ -t 0 ] && [ -t 1 ] && echo on-a-tty; read line; echo got-$line; exit 4"],
+                           input="hello\n", capture_output=True, text=True, timeout=60)
+        check("-t: stdio is a terminal, input and output are copied", "on-a-tty" in p.stdout
+              and "got-hello" in p.stdout and p.returncode == 4, repr(p.stdout) + p.stderr)
         p = run(cmd=["sh", "-c", "exit 7"])
         check("exit status propagates", p.returncode == 7, str(p.returncode))
         p = run(cmd=["sh", "-c", "sh -c 'kill -9 $$'; echo inner=$?"])
