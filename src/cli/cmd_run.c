@@ -8,12 +8,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 enum {
 	O_USER = 1, O_ENV, O_WORKDIR, O_HOSTNAME, O_VOLUME, O_TMPFS, O_READ_WRITE, O_CAP_ADD, O_NETWORK,
 	O_MEMORY, O_PIDS, O_CPUS, O_ULIMIT, O_SECURITY_OPT, O_USERNS, O_QUIET, O_PLATFORM, O_CACHE, O_PUBLISH,
-	O_INIT, O_TTY,
+	O_INIT, O_TTY, O_ENV_FILE, O_DEVICE,
 };
 
 static const vakt_opt run_opts[] = {
@@ -36,6 +37,8 @@ static const vakt_opt run_opts[] = {
 	 "forward a TCP port of the host (127.0.0.1 unless ADDR)\nto the container's loopback"},
 	{O_INIT, 0, "init", NULL, "run a reaping PID 1 that forwards signals to the command"},
 	{O_TTY, 't', "tty", NULL, "give the command a pseudo-terminal"},
+	{O_ENV_FILE, 0, "env-file", "FILE", "environment variables from FILE: KEY=VALUE lines, # comments"},
+	{O_DEVICE, 0, "device", "/dev/NAME", "give the container one host device (bound, read-write)"},
 	{O_QUIET, 'q', "quiet", NULL, "do not print warnings"},
 	{O_PLATFORM, 0, "platform", "OS/ARCH[/VARIANT]", "the image to pick from a multi-platform index (linux/amd64)"},
 	{O_CACHE, 0, "image-cache", "DIR", "where unpacked images are kept (/var/lib/vakt, ~/.local/share/vakt)"},
@@ -132,6 +135,46 @@ static int on_opt(int id, const char *v, void *ud)
 		a->env[a->nenv++] = strdup(v);
 		a->env[a->nenv] = NULL;
 		return 0;
+	case O_ENV_FILE: {
+		FILE *f = fopen(v, "re");
+		if (!f)
+			return vakt_usage_error("run", "--env-file %s: %s", v, strerror(errno));
+		char line[8192];
+		unsigned n = 0;
+		int rc = 0;
+		while (rc == 0 && fgets(line, sizeof(line), f)) {
+			n++;
+			size_t l = strlen(line);
+			while (l && (line[l - 1] == '\n' || line[l - 1] == '\r'))
+				line[--l] = '\0';
+			const char *p = line;
+			while (*p == ' ' || *p == '\t')
+				p++;
+			if (!*p || *p == '#')
+				continue;
+			if (!strchr(p, '=') || *p == '=') {
+				rc = vakt_usage_error("run", "--env-file %s:%u: expected KEY=VALUE", v, n);
+				break;
+			}
+			a->env = grow(a->env, a->nenv + 1, sizeof(*a->env));
+			a->env[a->nenv++] = strdup(p);
+			a->env[a->nenv] = NULL;
+		}
+		fclose(f);
+		return rc;
+	}
+	case O_DEVICE: {
+		struct stat st;
+		if (strncmp(v, "/dev/", 5) != 0 || stat(v, &st) < 0 || !(S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode)))
+			return vakt_usage_error("run", "--device: '%s' is not a device under /dev", v);
+		char *copy = strdup(v);
+		a->binds = grow(a->binds, s->nbinds, sizeof(*a->binds));
+		a->bind_copies = grow(a->bind_copies, s->nbinds, sizeof(*a->bind_copies));
+		a->bind_copies[s->nbinds] = copy;
+		a->binds[s->nbinds++] = (vakt_bind){copy, copy, true};
+		s->binds = a->binds;
+		return 0;
+	}
 	case O_WORKDIR:
 		if (v[0] != '/')
 			return vakt_usage_error("run", "--workdir: expected an absolute path, got '%s'", v);

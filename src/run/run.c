@@ -556,6 +556,8 @@ static int prepare_mountpoints(const vakt_run_spec *s, int root_fd, vakt_error *
 		struct stat st;
 		if (stat(s->binds[i].src, &st) < 0)
 			return vakt_error_set(err, VAKT_E_NOTFOUND, "-v %s: %s", s->binds[i].src, strerror(errno));
+		if (strncmp(s->binds[i].dst, "/dev/", 5) == 0)
+			continue; /* made in the container's own /dev tmpfs, not in the rootfs */
 		int fd = open_in_root(root_fd, s->binds[i].dst, true, S_ISDIR(st.st_mode));
 		if (fd < 0)
 			return vakt_error_set(err, VAKT_E_IO, "-v ...:%s: %s", s->binds[i].dst, strerror(-fd));

@@ -109,6 +109,15 @@ def main():
                            input="hello\n", capture_output=True, text=True, timeout=60)
         check("-t: stdio is a terminal, input and output are copied", "on-a-tty" in p.stdout
               and "got-hello" in p.stdout and p.returncode == 4, repr(p.stdout) + p.stderr)
+        envf = os.path.join(t, "env")
+        with open(envf, "w") as fh:
+            fh.write("# a comment\nGREETING=hi there\n\nOTHER=2\n")
+        p = run("--env-file", envf, "-e", "THIRD=3", cmd=["sh", "-c", "echo \"$GREETING/$OTHER/$THIRD\""])
+        check("--env-file and --env", p.stdout.strip() == "hi there/2/3", p.stdout + p.stderr)
+        if os.path.exists("/dev/fuse"):
+            p = run("--device", "/dev/fuse", cmd=["sh", "-c", "[ -c /dev/fuse ] && echo dev-ok"])
+            check("--device binds a host device", "dev-ok" in p.stdout, p.stdout + p.stderr)
+            check("--device leaves nothing in the rootfs", not os.path.exists(root + "/dev/fuse"))
         p = run(cmd=["sh", "-c", "exit 7"])
         check("exit status propagates", p.returncode == 7, str(p.returncode))
         p = run(cmd=["sh", "-c", "sh -c 'kill -9 $$'; echo inner=$?"])
