@@ -502,6 +502,8 @@ int cmd_run(int argc, char **argv)
 			rc = VAKT_EXIT_USAGE;
 			goto out;
 		}
+		/* the cache copy is already owned by the mapped IDs: no idmapped mount on top */
+		a.spec.idmap = false;
 		rc = use_image(&a, argv + cmd_at, argc - cmd_at, &unpacked, &image_argv);
 		if (rc != 0)
 			goto out;

@@ -57,6 +57,7 @@ void vakt_run_spec_init(vakt_run_spec *spec)
 	spec->cwd = "/";
 	spec->hostname = "vakt";
 	spec->limits.pids = 1024;
+	spec->idmap = true;
 }
 
 /* ---- capabilities ------------------------------------------------------------------------ */
@@ -384,8 +385,18 @@ __attribute__((noreturn)) static void child_main(child_ctx *c)
 {
 	const vakt_run_spec *s = c->spec;
 	char go;
-	if (read(c->sync_fd, &go, 1) != 1)
-		_exit(127); /* the parent gave up: it reports why */
+	int tree_fd = -1; /* the rootfs as an idmapped mount, when the parent could make one */
+	{
+		char cbuf[CMSG_SPACE(sizeof(int))];
+		struct iovec iov = {&go, 1};
+		struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf,
+				    .msg_controllen = sizeof(cbuf)};
+		if (recvmsg(c->sync_fd, &mh, MSG_CMSG_CLOEXEC) != 1)
+			_exit(127); /* the parent gave up: it reports why */
+		struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
+		if (cm && cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_RIGHTS)
+			memcpy(&tree_fd, CMSG_DATA(cm), sizeof(int));
+	}
 	/* if vakt dies, so does the container: nothing runs on unwatched, with its cgroups
 	 * about to be removed */
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
@@ -411,8 +422,14 @@ __attribute__((noreturn)) static void child_main(child_ctx *c)
 		child_fail(c, errno, "%s", s->rootfs);
 	char rp[64];
 	snprintf(rp, sizeof(rp), "/proc/self/fd/%d", c->root_fd);
-	if (mount(rp, rp, NULL, MS_BIND | MS_REC, NULL) < 0)
+	if (tree_fd >= 0) {
+		/* the idmapped copy of the rootfs's mount, attached over it */
+		if (move_mount(tree_fd, "", c->root_fd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+			child_fail(c, errno, "attaching the idmapped rootfs");
+		close(tree_fd);
+	} else if (mount(rp, rp, NULL, MS_BIND | MS_REC, NULL) < 0) {
 		child_fail(c, errno, "binding the rootfs %s", s->rootfs);
+	}
 	int nroot = open(s->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (nroot < 0)
 		child_fail(c, errno, "%s", s->rootfs);
@@ -599,6 +616,48 @@ static int write_proc(pid_t pid, const char *what, const char *data, vakt_error 
 	}
 	close(fd);
 	return 0;
+}
+
+/* The rootfs as a detached mount that shows its files' host owners as the container's own
+ * (host root's files belong to the container's root), made by the parent, which may: an
+ * idmapped mount is set up in the initial user namespace, with the container's user
+ * namespace as the map. -1 when the kernel or the filesystem cannot (then the files keep
+ * their host owners, "nobody" inside). */
+static int idmapped_tree(const vakt_run_spec *s, pid_t pid)
+{
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/%d/ns/user", (int)pid);
+	int userns = open(path, O_RDONLY | O_CLOEXEC);
+	if (userns < 0)
+		return -1;
+	int tree = open_tree(AT_FDCWD, s->rootfs, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
+	struct mount_attr attr = {.attr_set = MOUNT_ATTR_IDMAP, .userns_fd = (uint64_t)userns};
+	if (tree >= 0 && mount_setattr(tree, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof(attr)) < 0) {
+		close(tree);
+		tree = -1;
+	}
+	close(userns);
+	return tree;
+}
+
+/* The first go-ahead, with the idmapped rootfs attached when there is one. */
+static ssize_t send_go(int sock, int fd)
+{
+	char go = 'm';
+	char cbuf[CMSG_SPACE(sizeof(int))];
+	struct iovec iov = {&go, 1};
+	struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1};
+	if (fd >= 0) {
+		memset(cbuf, 0, sizeof(cbuf));
+		mh.msg_control = cbuf;
+		mh.msg_controllen = sizeof(cbuf);
+		struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
+		cm->cmsg_level = SOL_SOCKET;
+		cm->cmsg_type = SCM_RIGHTS;
+		cm->cmsg_len = CMSG_LEN(sizeof(int));
+		memcpy(CMSG_DATA(cm), &fd, sizeof(int));
+	}
+	return sendmsg(sock, &mh, MSG_NOSIGNAL);
 }
 
 /* Resolve the command inside the rootfs: a path as given, else each directory of the
@@ -865,7 +924,7 @@ int vakt_run(const vakt_run_spec *s, int *ret_status, vakt_error **err)
 	if (r >= 0)
 		r = vakt_cgroup_create(NULL, id, &s->limits, s->warn, s->ud, &cg, err);
 	int sync[2] = {-1, -1}, errp[2] = {-1, -1};
-	if (r >= 0 && (pipe2(sync, O_CLOEXEC) < 0 || pipe2(errp, O_CLOEXEC) < 0))
+	if (r >= 0 && (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sync) < 0 || pipe2(errp, O_CLOEXEC) < 0))
 		r = vakt_error_set(err, VAKT_E_IO, "pipe: %s", strerror(errno));
 	/* -t: a pseudo-terminal of the host's; the container's stdio is its slave side, and
 	 * our own terminal (when there is one) goes raw while we copy */
@@ -947,8 +1006,11 @@ int vakt_run(const vakt_run_spec *s, int *ret_status, vakt_error **err)
 	}
 	/* the maps are written: the child may build its filesystem while we move it into
 	 * its cgroups; it waits for the second byte before anything of the command runs */
-	if (r >= 0 && write(sync[1], "m", 1) != 1)
+	int tree_fd = r >= 0 && s->userns && s->idmap ? idmapped_tree(s, pid) : -1;
+	if (r >= 0 && send_go(sync[1], tree_fd) != 1)
 		r = vakt_error_set(err, VAKT_E_IO, "starting the container: %s", strerror(errno));
+	if (tree_fd >= 0)
+		close(tree_fd);
 	if (r >= 0 && cg)
 		r = vakt_cgroup_attach(cg, pid, err);
 	proxy px = {.host_ns = -1, .ctr_ns = -1};

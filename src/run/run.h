@@ -55,6 +55,9 @@ typedef struct vakt_run_spec {
 	bool no_seccomp;             /* --security-opt seccomp=unconfined */
 	bool init;                   /* --init: PID 1 is vakt's reaper, the command its child */
 	bool tty;                    /* -t: the command's stdio is a pseudo-terminal */
+	bool idmap;                  /* show the rootfs's host owners as the container's own
+				      * (an idmapped mount) when the kernel and filesystem can;
+				      * not for a copy already owned by the mapped IDs */
 	const char *seccomp_profile; /* --security-opt seccomp=FILE */
 	uint64_t caps;               /* --cap-add: 1 << CAP_x */
 	const vakt_bind *binds;
