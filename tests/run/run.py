@@ -152,6 +152,26 @@ def main():
         started = int(p.stdout.split()[1]) if p.stdout.startswith("started") else -1
         check("the pids limit stops a fork bomb", 0 <= started < 16, p.stdout + p.stderr)
 
+        # rootless: vakt run by an unprivileged user maps the container's root to that user
+        # only; a default limit it cannot apply is a warning, an explicit one an error
+        setpriv = shutil.which("setpriv")
+        if setpriv:
+            asuser = [setpriv, "--reuid", "65534", "--regid", "65534", "--clear-groups", "env", "HOME=" + t]
+            p = subprocess.run([*asuser, vakt, "run", root, "--", "sh", "-c",
+                                "id -u; grep -E '^(CapEff|Seccomp):' /proc/self/status; cat /proc/self/uid_map"],
+                               capture_output=True, text=True, timeout=60)
+            out = p.stdout.split()
+            check("rootless: root inside is the caller outside, still stripped",
+                  p.returncode == 0 and out[:1] == ["0"] and "0000000000000000" in out and out[-3:] == ["0", "65534", "1"],
+                  p.stdout + p.stderr)
+            check("rootless: a default limit that cannot be applied is a warning", "not applied" in p.stderr, p.stderr)
+            p = subprocess.run([*asuser, vakt, "run", "--memory", "64m", root, "--", "true"],
+                               capture_output=True, text=True, timeout=60)
+            check("rootless: an explicit limit that cannot be applied is an error", p.returncode == 125
+                  and "memory" in p.stderr, p.stderr)
+        else:
+            print("skip: rootless checks need setpriv (util-linux)")
+
         # bad input: a clear error, exit 125 or 2, nothing started
         p = run(cmd=["nosuchcommand"])
         check("a missing command is an error before start", p.returncode == 125 and "no executable" in p.stderr,
