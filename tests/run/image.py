@@ -203,6 +203,15 @@ def main():
             out = p.stdout.split()
             check("debian curl-slim runs", p.returncode == 0 and len(out) == 2 and out[0] == "0" and
                   out[1][:1].isdigit(), p.stdout + p.stderr)
+            # the defaults, on a real distribution image: stripped, read-only, loopback only
+            p = run(curl, "/bin/sh", "-c",
+                    "grep -E '^(CapEff|CapBnd|NoNewPrivs|Seccomp):' /proc/self/status; ls /sys/class/net; "
+                    "touch /etc/x 2>&1; touch /tmp/x && echo tmp-ok; curl --version | head -1")
+            check("debian curl-slim with the defaults: no capability, no_new_privs, seccomp, read-only root, "
+                  "writable /tmp, loopback only, its own curl runs",
+                  p.stdout.count("0000000000000000") == 2 and "NoNewPrivs:\t1" in p.stdout and "Seccomp:\t2" in p.stdout
+                  and "Read-only file system" in p.stdout and "tmp-ok" in p.stdout and "\nlo\n" in p.stdout
+                  and "curl 7.88" in p.stdout, p.stdout + p.stderr)
         else:
             print("note: no Debian images, the real-image case is not run")
     for p in ("/tmp/vakt-unpack-escape", "/tmp/vakt-unpack-escape2"):
