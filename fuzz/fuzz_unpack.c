@@ -51,12 +51,19 @@ static bool dir_empty(const char *dir)
 	return empty;
 }
 
+static void remove_cache(void)
+{
+	empty_dir(cache);
+	rmdir(cache);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	if (!cache[0]) {
 		strcpy(cache, "/tmp/vakt-fuzz-unpack-XXXXXX");
 		if (!mkdtemp(cache))
 			abort();
+		atexit(remove_cache);
 	}
 	if (size > (4u << 20))
 		return 0;
