@@ -562,6 +562,10 @@ static int create_v1(cg_ctx *c, int rootfd, const char *root, bool real)
 	size_t nseen = 0;
 	for (unsigned ctl = CTL_MEMORY; ctl <= CTL_CPU; ctl <<= 1) {
 		bool want = ctl_wanted(c->lim, ctl);
+		/* the cpu hierarchy only for a CPU limit: the memory and pids groups already
+		 * hold every process for destroy, and each group costs a start time */
+		if (ctl == CTL_CPU && !want)
+			continue;
 		_cleanup_close_ int hfd = v1_open_hierarchy(rootfd, ctl_name(ctl), real);
 		if (hfd < 0) {
 			int r = 0;
@@ -588,8 +592,8 @@ static int create_v1(cg_ctx *c, int rootfd, const char *root, bool real)
 				c->cg->memfd = c->cg->groups[seen[i].idx].fd;
 			continue;
 		}
-		/* Every available hierarchy gets a group, limit or not: memory for the OOM
-		 * counter, pids and cpu so that destroy finds every process. */
+		/* Memory and pids get a group, limit or not: memory for the OOM counter, pids
+		 * so that destroy finds every process. */
 		_cleanup_free_ char *hpath = xasprintf("%s/%s", root, ctl_name(ctl));
 		_cleanup_error_ vakt_error *e = NULL;
 		int r = cg_add_group(c, hfd, hpath, ctl, &e);

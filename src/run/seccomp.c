@@ -359,6 +359,9 @@ int vakt_sc_compile(const vakt_sc_policy *pol, uint64_t caps, unsigned kernel, v
 	_cleanup_(scmp_releasep) scmp_filter_ctx ctx = seccomp_init(def);
 	if (!ctx)
 		return vakt_error_set(err, VAKT_E_INVALID, "seccomp: cannot initialise a filter");
+	/* a binary tree of syscall numbers instead of a linear list: a shorter path for
+	 * every system call the container makes */
+	seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2);
 
 	uint32_t native = seccomp_arch_native();
 	uint32_t arches[8];
