@@ -109,8 +109,14 @@ def main():
         # the article's hardened run, with vakt: a non-root user with no capability serving
         # port 80 in its own network namespace, read-only root, writable /tmp, reachable
         # from the host on 127.0.0.1:18080
+        import socket
         import urllib.request
-        srv = subprocess.Popen([vakt, "run", "-q", "--image-cache", cache, "--init", "-p", "18080:80", "--user", "1000",
+        port = 8080  # the article's; another when something on this machine holds it
+        with socket.socket() as probe_sock:
+            if probe_sock.connect_ex(("127.0.0.1", 8080)) == 0:
+                port = 18080
+                print("note: 127.0.0.1:8080 is taken here: publishing on 18080 instead")
+        srv = subprocess.Popen([vakt, "run", "-q", "--image-cache", cache, "--init", "-p", f"{port}:80", "--user", "1000",
                                 img, "--", "sh", "-c",
                                 "grep CapEff /proc/self/status > /tmp/index.html; id -u >> /tmp/index.html; "
                                 "touch /rootcheck 2>> /tmp/index.html; exec httpd -f -p 80 -h /tmp"],
@@ -118,7 +124,7 @@ def main():
         body = ""
         for _ in range(100):
             try:
-                body = urllib.request.urlopen("http://127.0.0.1:18080/index.html", timeout=2).read().decode()
+                body = urllib.request.urlopen(f"http://127.0.0.1:{port}/index.html", timeout=2).read().decode()
                 break
             except OSError:
                 time.sleep(0.1)
@@ -127,7 +133,7 @@ def main():
             srv.wait(timeout=20)
         except subprocess.TimeoutExpired:
             srv.kill()
-        check("-p 18080:80 --user 1000: httpd on port 80, no capability, read-only root, reachable on 127.0.0.1:18080",
+        check(f"-p {port}:80 --user 1000: httpd on port 80, no capability, read-only root, reachable on 127.0.0.1:{port}",
               "0000000000000000" in body and "\n1000\n" in body and "Read-only file system" in body, repr(body))
 
         t0 = time.monotonic()

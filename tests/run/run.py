@@ -9,6 +9,7 @@ plus the probe, in a temporary directory. Needs root (CI runs as root) and user
 namespaces; skips (77) with the reason otherwise.
 """
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -40,7 +41,7 @@ def main():
         root = os.path.join(t, "rootfs")
         os.makedirs(root + "/bin")
         shutil.copy(busybox, root + "/bin/busybox")
-        for a in ("sh", "cat", "ls", "touch", "id", "hostname", "echo", "grep", "mount", "kill", "sleep", "wc", "true"):
+        for a in ("sh", "cat", "ls", "touch", "id", "hostname", "echo", "grep", "mount", "kill", "sleep", "wc", "true", "readlink", "stat"):
             os.symlink("busybox", f"{root}/bin/{a}")
         shutil.copy(probe, root + "/bin/probe")
 
@@ -56,6 +57,30 @@ def main():
             check(f"{cap} is empty", g(cap) == "0000000000000000", g(cap))
         check("NoNewPrivs 1", g("NoNewPrivs") == "1", g("NoNewPrivs"))
         check("Seccomp 2 (filter)", g("Seccomp") == "2", g("Seccomp"))
+
+        # every namespace is the container's own
+        kinds = ["user", "mnt", "pid", "ipc", "uts", "net", "cgroup"]
+        p = run(cmd=["sh", "-c", "for k in " + " ".join(kinds) + "; do readlink /proc/self/ns/$k; done"])
+        inside = p.stdout.split()
+        outside = [os.readlink(f"/proc/self/ns/{k}") for k in kinds]
+        for k, a, b in zip(kinds, inside, outside):
+            check(f"a {k} namespace of its own", a != b, f"{a} == {b}")
+        check("all seven namespaces seen", len(inside) == 7, p.stdout + p.stderr)
+        p = run(cmd=["sh", "-c", "hostname; cat /proc/self/cgroup; cat /proc/mounts"])
+        lines = p.stdout.splitlines()
+        check("the host name is the container's", lines[:1] == ["vakt"], p.stdout)
+        cg = [l for l in lines if re.match(r"^\d+:", l)]
+        check("the cgroup namespace's root is the container's cgroup", cg and all(l.endswith(":/") for l in cg), cg)
+        mounts = {l.split()[1]: l.split() for l in lines if len(l.split()) >= 4 and l.split()[1].startswith("/")}
+        for mp in ("/tmp", "/run"):
+            m = mounts.get(mp, [])
+            check(f"{mp} is a nosuid,nodev tmpfs", m[2:3] == ["tmpfs"] and "nosuid" in m[3] and "nodev" in m[3], m)
+        check("/tmp has mode 1777", "mode=1777" in mounts.get("/tmp", ["", "", "", ""])[3]
+              or run(cmd=["stat", "-c", "%a", "/tmp"]).stdout.strip() == "1777", mounts.get("/tmp"))
+        check("/sys is read-only", "ro" in mounts.get("/sys", ["", "", "", ""])[3].split(","), mounts.get("/sys"))
+        check("/ is read-only", "ro" in mounts.get("/", ["", "", "", ""])[3].split(","), mounts.get("/"))
+        p = run("--ulimit", "nofile=256:512", cmd=["sh", "-c", "ulimit -n; ulimit -Hn"])
+        check("--ulimit sets the limits", p.stdout.split() == ["256", "512"], p.stdout + p.stderr)
 
         p = run(cmd=["cat", "/proc/self/uid_map"])
         f = p.stdout.split()
