@@ -17,6 +17,7 @@ typedef struct vakt_command {
 int cmd_db(int argc, char **argv);
 int cmd_image(int argc, char **argv);
 int cmd_lint(int argc, char **argv);
+int cmd_oci(int argc, char **argv);
 int cmd_rules(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_vercmp(int argc, char **argv);
@@ -25,6 +26,7 @@ int cmd_version(int argc, char **argv);
 extern const vakt_cmd_help cmd_db_help;
 extern const vakt_cmd_help cmd_image_help;
 extern const vakt_cmd_help cmd_lint_help;
+extern const vakt_cmd_help cmd_oci_help;
 extern const vakt_cmd_help cmd_rules_help;
 extern const vakt_cmd_help cmd_run_help;
 extern const vakt_cmd_help cmd_vercmp_help;

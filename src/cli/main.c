@@ -26,6 +26,7 @@ static const vakt_command commands[] = {
 	{"image", cmd_image, &cmd_image_help},
 	{"db", cmd_db, &cmd_db_help},
 	{"run", cmd_run, &cmd_run_help},
+	{"oci", cmd_oci, &cmd_oci_help},
 	{"rules", cmd_rules, &cmd_rules_help},
 	{"vercmp", cmd_vercmp, &cmd_vercmp_help},
 	{"version", cmd_version, &cmd_version_help},
