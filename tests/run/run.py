@@ -197,6 +197,31 @@ def main():
         else:
             print("skip: rootless checks need setpriv (util-linux)")
 
+        # vakt oci run: a bundle's config.json, tightened by the default policy, run by the
+        # same runtime; a config the policy refuses does not start
+        import json
+        bundle = os.path.join(t, "bundle")
+        os.mkdir(bundle)
+        p = subprocess.run([vakt, "oci", "spec", "--bundle", bundle], capture_output=True, text=True)
+        os.symlink(root, os.path.join(bundle, "rootfs"))
+        cfgp = os.path.join(bundle, "config.json")
+        cfg = json.load(open(cfgp))
+        cfg["process"]["args"] = ["sh", "-c", "grep -E '^(CapEff|NoNewPrivs|Seccomp):' /proc/self/status; id -u; exit 5"]
+        cfg["process"]["capabilities"]["bounding"] = ["CAP_SYS_ADMIN", "CAP_NET_BIND_SERVICE"]
+        cfg["process"]["noNewPrivileges"] = False
+        cfg["process"]["user"] = {"uid": 1000, "gid": 1000}
+        json.dump(cfg, open(cfgp, "w"))
+        p = subprocess.run([vakt, "oci", "run", "--bundle", bundle, "c1"], capture_output=True, text=True, timeout=60)
+        out = p.stdout.split()
+        check("oci run: the policy drops the capabilities and forces no_new_privs; seccomp; the user; the exit status",
+              p.returncode == 5 and "0000000000000000" in out and out[out.index("NoNewPrivs:") + 1] == "1"
+              and "2" in out and "1000" in out, p.stdout + p.stderr)
+        cfg["linux"]["namespaces"] = [n for n in cfg["linux"]["namespaces"] if n["type"] != "network"]
+        json.dump(cfg, open(cfgp, "w"))
+        p = subprocess.run([vakt, "oci", "run", "--bundle", bundle, "c2"], capture_output=True, text=True, timeout=60)
+        check("oci run: a config sharing the host's network is refused", p.returncode == 4
+              and "hostNamespaces" in p.stderr and "Seccomp" not in p.stdout, p.stdout + p.stderr)
+
         # bad input: a clear error, exit 125 or 2, nothing started
         p = run(cmd=["nosuchcommand"])
         check("a missing command is an error before start", p.returncode == 125 and "no executable" in p.stderr,
