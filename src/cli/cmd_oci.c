@@ -16,6 +16,7 @@
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -251,6 +252,7 @@ static int oci_run(const oci_args *a, const char *id)
 {
 	const char *bundle = a->bundle ? a->bundle : ".";
 	char *cfgpath = NULL, *rootfs = NULL, *seccomp_file = NULL;
+	int seccomp_fd = -1;
 	if (asprintf(&cfgpath, "%s/config.json", bundle) < 0)
 		abort();
 	vakt_error *e = NULL;
@@ -343,17 +345,15 @@ static int oci_run(const oci_args *a, const char *id)
 		s.limits.cpu_quota = quota, s.limits.cpu_period = period, s.limits.cpus_explicit = true;
 	json_t *sc = json_object_get(lin, "seccomp");
 	if (sc) {
-		/* the config's own filter, through the Docker-format reader (OCI's is the same shape) */
-		char tmpl[] = "/tmp/vakt-oci-seccomp-XXXXXX";
-		int fd = mkstemp(tmpl);
-		if (fd < 0 || json_dumpfd(sc, fd, 0) < 0) {
-			fprintf(stderr, "vakt: error: writing the seccomp profile: %s\n", strerror(errno));
-			if (fd >= 0)
-				close(fd), unlink(tmpl);
+		/* the config's own filter, through the Docker-format reader (OCI's is the same
+		 * shape), handed over in memory: nothing is written to disk */
+		seccomp_fd = memfd_create("vakt-oci-seccomp", MFD_CLOEXEC);
+		if (seccomp_fd < 0 || json_dumpfd(sc, seccomp_fd, 0) < 0) {
+			fprintf(stderr, "vakt: error: the config's seccomp profile: %s\n", strerror(errno));
 			goto out;
 		}
-		close(fd);
-		seccomp_file = strdup(tmpl);
+		if (asprintf(&seccomp_file, "/proc/self/fd/%d", seccomp_fd) < 0)
+			abort();
 		s.seccomp_profile = seccomp_file;
 	}
 	s.warn = run_warn;
@@ -365,8 +365,8 @@ static int oci_run(const oci_args *a, const char *id)
 		rc = status;
 	}
 out:
-	if (seccomp_file)
-		unlink(seccomp_file);
+	if (seccomp_fd >= 0)
+		close(seccomp_fd);
 	free(seccomp_file);
 	strv_free(args);
 	strv_free(env);

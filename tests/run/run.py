@@ -216,6 +216,12 @@ def main():
         check("oci run: the policy drops the capabilities and forces no_new_privs; seccomp; the user; the exit status",
               p.returncode == 5 and "0000000000000000" in out and out[out.index("NoNewPrivs:") + 1] == "1"
               and "2" in out and "1000" in out, p.stdout + p.stderr)
+        cfg["linux"]["seccomp"] = {"defaultAction": "SCMP_ACT_ALLOW",
+                                   "syscalls": [{"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_ERRNO"}]}
+        cfg["process"]["args"] = ["sh", "-c", "mkdir /tmp/d 2>/dev/null; echo rc=$?"]
+        json.dump(cfg, open(cfgp, "w"))
+        p = subprocess.run([vakt, "oci", "run", "--bundle", bundle, "c3"], capture_output=True, text=True, timeout=60)
+        check("oci run: the config's own seccomp profile applies", "rc=1" in p.stdout, p.stdout + p.stderr)
         cfg["linux"]["namespaces"] = [n for n in cfg["linux"]["namespaces"] if n["type"] != "network"]
         json.dump(cfg, open(cfgp, "w"))
         p = subprocess.run([vakt, "oci", "run", "--bundle", bundle, "c2"], capture_output=True, text=True, timeout=60)
