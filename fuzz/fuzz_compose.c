@@ -33,14 +33,27 @@ static void write_part(const char *dir, const char *name, const uint8_t *p, size
 	fclose(f);
 }
 
+static char dir[64];
+
+/* The scratch directory goes when the process does (CTest replays run it once each). */
+static void remove_dir(void)
+{
+	for (size_t i = 0; i < NPARTS; i++) {
+		char p[160];
+		snprintf(p, sizeof(p), "%s/%s", dir, names[i]);
+		unlink(p);
+	}
+	rmdir(dir);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static char dir[64];
 	static char path[128];
 	if (!dir[0]) {
 		snprintf(dir, sizeof(dir), "/tmp/vakt-fuzz-compose-XXXXXX");
 		if (!mkdtemp(dir))
 			abort();
+		atexit(remove_dir);
 		snprintf(path, sizeof(path), "%s/compose.yaml", dir);
 	}
 	const uint8_t *part = data, *end = data + size;

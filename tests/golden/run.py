@@ -64,8 +64,13 @@ def run_case(vakt, case, home):
     env = dict(os.environ, NO_COLOR="1", LC_ALL="C", HOME=home)
     env.pop("XDG_CONFIG_HOME", None)
     env["PATH"] = str(pathlib.Path(vakt).resolve().parent) + os.pathsep + env.get("PATH", "")
-    p = subprocess.run(["vakt", *args], input=stdin, capture_output=True, cwd=cwd, env=env,
-                       timeout=120)
+    try:
+        p = subprocess.run(["vakt", *args], input=stdin, capture_output=True, cwd=cwd, env=env,
+                           timeout=120)
+    finally:
+        if (case / "images").exists():
+            import shutil
+            shutil.rmtree(cwd, ignore_errors=True)
     return p.stdout.decode(errors="replace"), p.stderr.decode(errors="replace"), p.returncode
 
 
@@ -76,9 +81,17 @@ def main():
         argv = argv[1:]
     vakt = str(pathlib.Path(argv[0]).resolve())
     cases = [pathlib.Path(c).resolve() for c in argv[1:]]
-    failed = 0
+    import shutil
     import tempfile
     home = tempfile.mkdtemp(prefix="vakt-golden-home-")
+    try:
+        return run_cases(vakt, cases, home, update)
+    finally:
+        shutil.rmtree(home, ignore_errors=True)
+
+
+def run_cases(vakt, cases, home, update):
+    failed = 0
     for case in cases:
         out, err, code = run_case(vakt, case, home)
         if update:
