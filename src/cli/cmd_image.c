@@ -163,39 +163,13 @@ static int on_opt(int id, const char *v, void *ud)
 		if (!vakt_severity_parse(v, &a->fail_on))
 			return vakt_usage_error("image", "--fail-on: unknown severity '%s'", v);
 		return 0;
-	case O_SEVERITY: {
+	case O_SEVERITY:
 		a->severity_filter = true;
-		char *copy = strdup(v), *save = NULL;
-		int rc = 0;
-		for (char *t = strtok_r(copy, ", ", &save); t; t = strtok_r(NULL, ", ", &save)) {
-			vakt_severity s;
-			if (!vakt_severity_parse(t, &s)) {
-				rc = vakt_usage_error("image", "--severity: unknown severity '%s'", t);
-				break;
-			}
-			a->severities[s] = true;
-		}
-		free(copy);
-		return rc;
-	}
-	case O_EXIT_CODE: {
-		char *end;
-		long n = strtol(v, &end, 10);
-		if (*end || end == v || n < 0 || n > 255)
-			return vakt_usage_error("image", "--exit-code: expected 0..255, got '%s'", v);
-		a->exit_code = (int)n;
-		return 0;
-	}
+		return vakt_opt_severities("image", v, a->severities);
+	case O_EXIT_CODE:
+		return vakt_opt_exit_code("image", v, &a->exit_code);
 	case O_COLOR:
-		if (strcmp(v, "auto") == 0)
-			a->color = -1;
-		else if (strcmp(v, "always") == 0)
-			a->color = 1;
-		else if (strcmp(v, "never") == 0)
-			a->color = 0;
-		else
-			return vakt_usage_error("image", "--color: expected auto, always or never");
-		return 0;
+		return vakt_opt_color("image", v, &a->color);
 	case O_SCANNERS: {
 		a->scanners_given = true;
 		a->scan_vuln = a->scan_config = false;

@@ -125,29 +125,11 @@ static int on_opt(int id, const char *v, void *ud)
 		if (!vakt_severity_parse(v, &a->opt.fail_on))
 			return vakt_usage_error("lint", "--fail-on: unknown severity '%s'", v);
 		return 0;
-	case O_SEVERITY: {
+	case O_SEVERITY:
 		a->opt.severity_filter = true;
-		char *copy = strdup(v), *save = NULL;
-		int rc = 0;
-		for (char *t = strtok_r(copy, ", ", &save); t; t = strtok_r(NULL, ", ", &save)) {
-			vakt_severity s;
-			if (!vakt_severity_parse(t, &s)) {
-				rc = vakt_usage_error("lint", "--severity: unknown severity '%s'", t);
-				break;
-			}
-			a->opt.severities[s] = true;
-		}
-		free(copy);
-		return rc;
-	}
-	case O_EXIT_CODE: {
-		char *end;
-		long n = strtol(v, &end, 10);
-		if (*end || end == v || n < 0 || n > 255)
-			return vakt_usage_error("lint", "--exit-code: expected 0..255, got '%s'", v);
-		a->opt.findings_exit_code = (int)n;
-		return 0;
-	}
+		return vakt_opt_severities("lint", v, a->opt.severities);
+	case O_EXIT_CODE:
+		return vakt_opt_exit_code("lint", v, &a->opt.findings_exit_code);
 	case O_CONFIG:
 		a->opt.config_path = v;
 		return 0;
@@ -180,15 +162,7 @@ static int on_opt(int id, const char *v, void *ud)
 		a->opt.show_ignored = true;
 		return 0;
 	case O_COLOR:
-		if (strcmp(v, "auto") == 0)
-			a->color = -1;
-		else if (strcmp(v, "always") == 0)
-			a->color = 1;
-		else if (strcmp(v, "never") == 0)
-			a->color = 0;
-		else
-			return vakt_usage_error("lint", "--color: expected auto, always or never");
-		return 0;
+		return vakt_opt_color("lint", v, &a->color);
 	case O_VERBOSE:
 		a->verbose = true;
 		return 0;

@@ -2,6 +2,7 @@
 #include "cli/opts.h"
 
 #include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
 
 int vakt_usage_error(const char *cmd, const char *fmt, ...)
@@ -122,4 +123,45 @@ void vakt_opts_help(const vakt_cmd_help *h, FILE *out)
 		}
 		fputc('\n', out);
 	}
+}
+
+int vakt_opt_severities(const char *cmd, const char *v, bool sev[VAKT_SEV_COUNT])
+{
+	char *copy = strdup(v), *save = NULL;
+	int rc = 0;
+	if (!copy)
+		return vakt_usage_error(cmd, "--severity: out of memory");
+	for (char *t = strtok_r(copy, ", ", &save); t; t = strtok_r(NULL, ", ", &save)) {
+		vakt_severity s;
+		if (!vakt_severity_parse(t, &s)) {
+			rc = vakt_usage_error(cmd, "--severity: unknown severity '%s'", t);
+			break;
+		}
+		sev[s] = true;
+	}
+	free(copy);
+	return rc;
+}
+
+int vakt_opt_exit_code(const char *cmd, const char *v, int *ret)
+{
+	char *end;
+	long n = strtol(v, &end, 10);
+	if (*end || end == v || n < 0 || n > 255)
+		return vakt_usage_error(cmd, "--exit-code: expected 0..255, got '%s'", v);
+	*ret = (int)n;
+	return 0;
+}
+
+int vakt_opt_color(const char *cmd, const char *v, int *ret)
+{
+	if (strcmp(v, "auto") == 0)
+		*ret = -1;
+	else if (strcmp(v, "always") == 0)
+		*ret = 1;
+	else if (strcmp(v, "never") == 0)
+		*ret = 0;
+	else
+		return vakt_usage_error(cmd, "--color: expected auto, always or never");
+	return 0;
 }

@@ -9,6 +9,8 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "core/severity.h"
+
 typedef struct vakt_opt {
 	int id;                 /* returned to the command; 0 ends the table */
 	char short_name;        /* 0 for none */
@@ -37,5 +39,16 @@ void vakt_opts_help(const vakt_cmd_help *h, FILE *out);
 
 /* Print "vakt CMD: MESSAGE" and a hint to stderr; returns -1. */
 int vakt_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Value parsers for the options several commands share (--severity, --exit-code,
+ * --color), so their syntax and messages stay the same everywhere. Each returns 0, or
+ * -1 after vakt_usage_error(cmd, ...); on error *ret may be partly written. */
+
+/* "HIGH,CRITICAL" or "high critical": sets sev[s] for each listed severity. */
+int vakt_opt_severities(const char *cmd, const char *v, bool sev[VAKT_SEV_COUNT]);
+/* A decimal 0..255. */
+int vakt_opt_exit_code(const char *cmd, const char *v, int *ret);
+/* auto (-1), always (1), never (0). */
+int vakt_opt_color(const char *cmd, const char *v, int *ret);
 
 #endif

@@ -28,6 +28,7 @@
 #include <string.h>
 
 #include "core/cleanup.h"
+#include "vuln/ver_quote.h"
 
 /* ---- bytes and messages ----------------------------------------------------------------- */
 
@@ -45,29 +46,6 @@ static bool is_lower(char c)
 static bool is_hex(char c)
 {
 	return is_digit(c) || (c >= 'a' && c <= 'f');
-}
-
-#define QUOTE_MAX 40 /* bytes of a version shown in a message */
-
-/* v for an error message: printable ASCII as is, '"' and '\' escaped, every other byte
- * as \xNN, and cut after QUOTE_MAX bytes. Versions come from untrusted images and feeds:
- * a message must not carry a newline into `vakt vercmp -` output, move a terminal's
- * cursor, or grow with the input. */
-static const char *quote(char out[static 4 * QUOTE_MAX + 8], const char *v)
-{
-	char *o = out;
-	size_t i;
-	for (i = 0; v[i] && i < QUOTE_MAX; i++) {
-		unsigned char c = (unsigned char)v[i];
-		if (c == '"' || c == '\\')
-			o += sprintf(o, "\\%c", c);
-		else if (c >= 0x20 && c < 0x7f)
-			*o++ = (char)c;
-		else
-			o += sprintf(o, "\\x%02x", c);
-	}
-	strcpy(o, v[i] ? "..." : "");
-	return out;
 }
 
 /* ---- tokens ------------------------------------------------------------------------------- */
