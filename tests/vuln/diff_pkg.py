@@ -203,7 +203,7 @@ def clusters(r, npairs, base, near):
         group = [p]
         for _ in range(r.randint(2, 6)):
             group.append(near(r, r.choice(group)))
-        group = [x for x in dict.fromkeys(group) if transportable(x)]
+        group = [x for x in dict.fromkeys(group) if x and transportable(x)]  # dpkg takes "" as "no version"
         pairs += [(a, b) for i, a in enumerate(group) for b in group[i + 1:]]
         if pool and group:
             pairs.append((group[0], r.choice(pool)))
