@@ -32,6 +32,11 @@ extern const vakt_cmd_help cmd_run_help;
 extern const vakt_cmd_help cmd_vercmp_help;
 extern const vakt_cmd_help cmd_version_help;
 
+/* True when argv is an engine's runtime call (`vakt --root X create ...`, `vakt state ID`):
+ * a runc global flag or a verb only the OCI runtime has comes first. main.c then runs
+ * cmd_oci on it, as it does for any call of the binary under another name. */
+bool cli_is_runc_call(int argc, char **argv);
+
 /* Print an error the way every command does: "vakt: error: file:line:col: message". */
 void cli_print_error(const vakt_error *e);
 

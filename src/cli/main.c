@@ -84,6 +84,11 @@ bool cli_want_color(FILE *f)
 
 int main(int argc, char **argv)
 {
+	/* an engine calls its runtime as `RUNTIME [GLOBAL FLAGS] VERB ...`: under another
+	 * name (a vakt-runc link), or as vakt with a runc flag or verb first */
+	const char *base = strrchr(argv[0], '/') ? strrchr(argv[0], '/') + 1 : argv[0];
+	if (strcmp(base, "vakt") != 0 || cli_is_runc_call(argc, argv))
+		return cmd_oci(argc, argv);
 	if (argc < 2) {
 		usage(stderr);
 		return VAKT_EXIT_USAGE;

@@ -114,11 +114,8 @@ __attribute__((noreturn, format(printf, 3, 4))) static void child_fail(const chi
 	_exit(127);
 }
 
-/* Open path (relative to the rootfs, may start with "/") as a directory or file inside the
- * rootfs, every symlink resolved as if the rootfs were "/", so a link in the image can
- * never point a mount outside it (the CVE-2021-30465 class); mkdir the missing parts
- * when create. Returns an O_PATH fd, or -errno. */
-static int open_in_root(int root_fd, const char *path, bool create, bool dir)
+/* See run.h. */
+int vakt_open_in_root(int root_fd, const char *path, bool create, bool dir)
 {
 	while (*path == '/')
 		path++;
@@ -176,7 +173,7 @@ static int mount_fd(const char *src, int fd, const char *type, unsigned long fla
 static void mount_at(const child_ctx *c, const char *src, const char *dst, const char *type, unsigned long flags,
 		     const char *data, bool dir)
 {
-	int fd = open_in_root(c->root_fd, dst, true, dir);
+	int fd = vakt_open_in_root(c->root_fd, dst, true, dir);
 	if (fd < 0)
 		child_fail(c, -fd, "%s in the container", dst);
 	if (mount_fd(src, fd, type, flags, data) < 0)
@@ -188,7 +185,7 @@ static void mount_at(const child_ctx *c, const char *src, const char *dst, const
  * mount made in a user namespace must keep nosuid/nodev/noexec it inherited). */
 static void remount_ro(const child_ctx *c, const char *dst, unsigned long extra)
 {
-	int fd = open_in_root(c->root_fd, dst, false, true);
+	int fd = vakt_open_in_root(c->root_fd, dst, false, true);
 	if (fd < 0)
 		child_fail(c, -fd, "%s in the container", dst);
 	struct statvfs sv;
@@ -225,7 +222,7 @@ static const char *const readonly[] = {
 static void mask_paths(const child_ctx *c)
 {
 	for (size_t i = 0; i < sizeof(masked) / sizeof(masked[0]); i++) {
-		int fd = open_in_root(c->root_fd, masked[i], false, false);
+		int fd = vakt_open_in_root(c->root_fd, masked[i], false, false);
 		if (fd < 0)
 			continue; /* absent on this kernel */
 		struct stat st;
@@ -240,7 +237,7 @@ static void mask_paths(const child_ctx *c)
 		close(fd);
 	}
 	for (size_t i = 0; i < sizeof(readonly) / sizeof(readonly[0]); i++) {
-		int fd = open_in_root(c->root_fd, readonly[i], false, false);
+		int fd = vakt_open_in_root(c->root_fd, readonly[i], false, false);
 		if (fd < 0)
 			continue;
 		char p[64];
@@ -267,7 +264,7 @@ static void make_dev(const child_ctx *c)
 	mount_at(c, "devpts", "/dev/pts", "devpts", MS_NOSUID | MS_NOEXEC, "newinstance,ptmxmode=0666,mode=0620", true);
 	mount_at(c, "shm", "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=1777,size=65536k", true);
 	mount_at(c, "mqueue", "/dev/mqueue", "mqueue", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL, true);
-	int dfd = open_in_root(c->root_fd, "/dev", false, true);
+	int dfd = vakt_open_in_root(c->root_fd, "/dev", false, true);
 	if (dfd < 0)
 		child_fail(c, -dfd, "/dev");
 	char p[64];
@@ -441,7 +438,7 @@ __attribute__((noreturn)) static void child_main(child_ctx *c)
 		loopback_up(c);
 		/* ports below 1024 without a capability, in this network namespace only (as
 		 * rootless Podman does) */
-		int pfd = open_in_root(c->root_fd, "/proc/sys/net/ipv4/ip_unprivileged_port_start", false, false);
+		int pfd = vakt_open_in_root(c->root_fd, "/proc/sys/net/ipv4/ip_unprivileged_port_start", false, false);
 		if (pfd >= 0) {
 			char p[64];
 			snprintf(p, sizeof(p), "/proc/self/fd/%d", pfd);
@@ -558,13 +555,13 @@ static int prepare_mountpoints(const vakt_run_spec *s, int root_fd, vakt_error *
 {
 	static const char *const dirs[] = {"/proc", "/sys", "/dev", "/tmp", "/run"};
 	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
-		int fd = open_in_root(root_fd, dirs[i], true, true);
+		int fd = vakt_open_in_root(root_fd, dirs[i], true, true);
 		if (fd < 0)
 			return vakt_error_set(err, VAKT_E_IO, "%s%s: %s", s->rootfs, dirs[i], strerror(-fd));
 		close(fd);
 	}
 	for (size_t i = 0; i < s->ntmpfs; i++) {
-		int fd = open_in_root(root_fd, s->tmpfs[i], true, true);
+		int fd = vakt_open_in_root(root_fd, s->tmpfs[i], true, true);
 		if (fd < 0)
 			return vakt_error_set(err, VAKT_E_IO, "--tmpfs %s: %s", s->tmpfs[i], strerror(-fd));
 		close(fd);
@@ -575,7 +572,7 @@ static int prepare_mountpoints(const vakt_run_spec *s, int root_fd, vakt_error *
 			return vakt_error_set(err, VAKT_E_NOTFOUND, "-v %s: %s", s->binds[i].src, strerror(errno));
 		if (strncmp(s->binds[i].dst, "/dev/", 5) == 0)
 			continue; /* made in the container's own /dev tmpfs, not in the rootfs */
-		int fd = open_in_root(root_fd, s->binds[i].dst, true, S_ISDIR(st.st_mode));
+		int fd = vakt_open_in_root(root_fd, s->binds[i].dst, true, S_ISDIR(st.st_mode));
 		if (fd < 0)
 			return vakt_error_set(err, VAKT_E_IO, "-v ...:%s: %s", s->binds[i].dst, strerror(-fd));
 		close(fd);

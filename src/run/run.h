@@ -81,6 +81,13 @@ void vakt_run_spec_init(vakt_run_spec *spec);
  * nothing behind: no mount, no cgroup. */
 int vakt_run(const vakt_run_spec *spec, int *ret_status, vakt_error **err);
 
+/* Open path (relative to the rootfs root_fd, may start with "/") as a directory or file
+ * inside it, every symlink resolved as if root_fd were "/" (openat2 RESOLVE_IN_ROOT, no
+ * magic links), so a link in an image can never point a mount outside it (the
+ * CVE-2021-30465 class); mkdir the missing parts when create (the last one a directory
+ * when dir, else an empty file). Returns an O_PATH fd, or -errno. Async-signal-safe. */
+int vakt_open_in_root(int root_fd, const char *path, bool create, bool dir);
+
 /* Capability name ("NET_BIND_SERVICE", "CAP_NET_BIND_SERVICE", any case) -> number. */
 int vakt_cap_from_name(const char *name);
 
