@@ -38,7 +38,7 @@ static const vakt_opt oci_opts[] = {
 const vakt_cmd_help cmd_oci_help = {
 	.name = "oci",
 	.usage = "[GLOBAL FLAGS] VERB [FLAGS] [ID] ...",
-	.summary = "vakt as an OCI runtime (runc's command line), with a policy that tightens any container.",
+	.summary = "Run OCI containers as runc does, under a policy that tightens them.",
 	.details =
 		"Verbs, as runc's: create [--bundle DIR] [--pid-file F] [--console-socket S]\n"
 		"[--no-pivot] [--no-new-keyring] [--preserve-fds N] ID; start ID; state ID;\n"
@@ -56,9 +56,10 @@ const vakt_cmd_help cmd_oci_help = {
 		"/etc/vakt/policy.yaml, else the built-in policy; see docs/oci-runtime.md).\n"
 		"Engines may call the binary as `vakt VERB ...` or under another name.\n"
 		"\n"
-		"Exit status: 0 done; 1 an error (also in --log); run and exec: the process's\n"
-		"status; policy check: 0 the config passes as is, 1 the policy would change it,\n"
-		"4 it would refuse it; 2 usage error, 3 an unreadable config or policy.",
+		"Exit status: 0 done; 1 an error (also in --log); 4 create or run refused by the\n"
+		"policy; run and exec: the process's status; policy check: 0 the config passes\n"
+		"as is, 1 the policy would change it, 4 it would refuse it; 2 usage error, 3 an\n"
+		"unreadable config or policy.",
 	.opts = oci_opts,
 };
 
@@ -428,12 +429,16 @@ static int verb_create(const char *verb, int argc, char **argv, int i, bool run)
 	if (load_rt_policy(&pol, &e) < 0)
 		return rt_fail(e);
 	o.policy = pol;
+	bool refused = false;
+	o.ret_refused = &refused;
 	vakt_oci_rt rt = rt_of();
 	pid_t pid;
 	int rc = vakt_oci_create(&rt, &o, &pid, &e);
 	vakt_oci_policy_free(pol);
-	if (rc < 0)
-		return rt_fail(e);
+	if (rc < 0) {
+		rt_fail(e);
+		return refused ? 4 : 1;
+	}
 	if (!run)
 		return VAKT_EXIT_OK;
 	if (vakt_oci_start(&rt, o.id, &e) < 0) {
@@ -707,43 +712,61 @@ static void print_list(json_t *arr, const parsed *p)
 	}
 }
 
+static json_t *str_array(const char *const *v)
+{
+	json_t *a = json_array();
+	for (; *v; v++)
+		json_array_append_new(a, json_string(*v));
+	return a;
+}
+
+/* The runtime-spec features document (features.md): what this build of vakt supports. */
 static json_t *features_json(void)
 {
+	static const char *const hooks[] = {"prestart", "createRuntime", "createContainer", "startContainer",
+					    "poststart", "poststop", NULL};
+	static const char *const mopts[] = {
+		"async", "atime", "bind", "dev", "diratime", "dirsync", "exec", "idmap", "mand", "noatime", "nodev",
+		"nodiratime", "noexec", "nomand", "norelatime", "nostrictatime", "nosuid", "private", "rbind", "relatime",
+		"remount", "ridmap", "ro", "rprivate", "rshared", "rslave", "runbindable", "rw", "shared", "slave",
+		"strictatime", "suid", "sync", "unbindable", NULL};
+	static const char *const ns[] = {"cgroup", "ipc", "mount", "network", "pid", "user", "uts", NULL};
+	static const char *const actions[] = {"SCMP_ACT_ALLOW", "SCMP_ACT_ERRNO", "SCMP_ACT_KILL", "SCMP_ACT_KILL_PROCESS",
+					      "SCMP_ACT_KILL_THREAD", "SCMP_ACT_LOG", "SCMP_ACT_TRACE", "SCMP_ACT_TRAP", NULL};
+	static const char *const ops[] = {"SCMP_CMP_EQ", "SCMP_CMP_GE", "SCMP_CMP_GT", "SCMP_CMP_LE",
+					  "SCMP_CMP_LT", "SCMP_CMP_MASKED_EQ", "SCMP_CMP_NE", NULL};
+	static const char *const archs[] = {"SCMP_ARCH_X86", "SCMP_ARCH_X86_64", "SCMP_ARCH_X32", "SCMP_ARCH_AARCH64",
+					    "SCMP_ARCH_ARM", NULL};
 	json_t *caps = json_array();
 	for (int c = 0; c <= 40; c++) {
-		static const char *const names[] = {
-			"CHOWN", "DAC_OVERRIDE", "DAC_READ_SEARCH", "FOWNER", "FSETID", "KILL", "SETGID", "SETUID", "SETPCAP",
-			"LINUX_IMMUTABLE", "NET_BIND_SERVICE", "NET_BROADCAST", "NET_ADMIN", "NET_RAW", "IPC_LOCK", "IPC_OWNER",
-			"SYS_MODULE", "SYS_RAWIO", "SYS_CHROOT", "SYS_PTRACE", "SYS_PACCT", "SYS_ADMIN", "SYS_BOOT", "SYS_NICE",
-			"SYS_RESOURCE", "SYS_TIME", "SYS_TTY_CONFIG", "MKNOD", "LEASE", "AUDIT_WRITE", "AUDIT_CONTROL", "SETFCAP",
-			"MAC_OVERRIDE", "MAC_ADMIN", "SYSLOG", "WAKE_ALARM", "BLOCK_SUSPEND", "AUDIT_READ", "PERFMON", "BPF",
-			"CHECKPOINT_RESTORE"};
 		char n[40];
-		snprintf(n, sizeof(n), "CAP_%s", names[c]);
+		snprintf(n, sizeof(n), "CAP_%s", vakt_cap_name(c));
 		json_array_append_new(caps, json_string(n));
 	}
-	return json_pack(
-		"{s:s,s:s,s:[s,s,s,s,s,s],s:[s,s,s,s,s,s,s,s,s,s,s,s,s,s,s,s,s,s,s,s,s,s,s,s,s,s,s,s,s,s,s,s,s,s,s,s],"
-		"s:{s:[s,s,s,s,s,s,s],s:o,s:{s:b,s:b,s:b,s:b},"
-		"s:{s:b,s:[s,s,s,s,s,s,s,s,s],s:[s,s,s,s,s,s,s],s:[s,s,s,s,s,s,s,s,s,s,s,s,s,s,s,s]},"
-		"s:{s:b},s:{s:b},s:{s:b},s:{s:{s:b}}},"
-		"s:{s:s,s:s}}",
-		"ociVersionMin", "1.0.0", "ociVersionMax", "1.2.0", "hooks", "prestart", "createRuntime", "createContainer",
-		"startContainer", "poststart", "poststop", "mountOptions", "async", "atime", "bind", "dev", "diratime", "dirsync",
-		"exec", "idmap", "mand", "noatime", "nodev", "nodiratime", "noexec", "nomand", "norelatime", "nostrictatime",
-		"nosuid", "private", "rbind", "relatime", "remount", "ridmap", "ro", "rprivate", "rshared", "rslave",
-		"runbindable", "rw", "shared", "slave", "strictatime", "suid", "sync", "unbindable", "linux", "namespaces",
-		"cgroup", "ipc", "mount", "network", "pid", "user", "uts", "capabilities", caps, "cgroup", "v1", 1, "v2", 1,
-		"systemd", 0, "systemdUser", 0, "seccomp", "enabled", 1, "actions", "SCMP_ACT_ALLOW", "SCMP_ACT_ERRNO",
-		"SCMP_ACT_KILL", "SCMP_ACT_KILL_PROCESS", "SCMP_ACT_KILL_THREAD", "SCMP_ACT_LOG", "SCMP_ACT_TRACE",
-		"SCMP_ACT_TRAP", "SCMP_ACT_NOTIFY", "operators", "SCMP_CMP_EQ", "SCMP_CMP_GE", "SCMP_CMP_GT", "SCMP_CMP_LE",
-		"SCMP_CMP_LT", "SCMP_CMP_MASKED_EQ", "SCMP_CMP_NE", "archs", "SCMP_ARCH_AARCH64", "SCMP_ARCH_ARM",
-		"SCMP_ARCH_MIPS", "SCMP_ARCH_MIPS64", "SCMP_ARCH_MIPS64N32", "SCMP_ARCH_MIPSEL", "SCMP_ARCH_MIPSEL64",
-		"SCMP_ARCH_MIPSEL64N32", "SCMP_ARCH_PPC", "SCMP_ARCH_PPC64", "SCMP_ARCH_PPC64LE", "SCMP_ARCH_RISCV64",
-		"SCMP_ARCH_S390", "SCMP_ARCH_S390X", "SCMP_ARCH_X86", "SCMP_ARCH_X86_64", "apparmor", "enabled", 0,
-		"selinux", "enabled", 0, "intelRdt", "enabled", 0, "mountExtensions", "idmap", "enabled", 1, "annotations",
-		"io.vakt.policy", "tighten or deny every container by /etc/vakt/policy.yaml (docs/oci-runtime.md)",
-		"io.vakt.version", VAKT_VERSION);
+	json_t *f = json_object();
+	json_object_set_new(f, "ociVersionMin", json_string("1.0.0"));
+	json_object_set_new(f, "ociVersionMax", json_string("1.2.0"));
+	json_object_set_new(f, "hooks", str_array(hooks));
+	json_object_set_new(f, "mountOptions", str_array(mopts));
+	json_t *lin = json_object();
+	json_object_set_new(lin, "namespaces", str_array(ns));
+	json_object_set_new(lin, "capabilities", caps);
+	json_object_set_new(lin, "cgroup", json_pack("{s:b,s:b,s:b,s:b}", "v1", 1, "v2", 1, "systemd", 0, "systemdUser", 0));
+	json_t *sc = json_object();
+	json_object_set_new(sc, "enabled", json_true());
+	json_object_set_new(sc, "actions", str_array(actions));
+	json_object_set_new(sc, "operators", str_array(ops));
+	json_object_set_new(sc, "archs", str_array(archs));
+	json_object_set_new(lin, "seccomp", sc);
+	json_object_set_new(lin, "apparmor", json_pack("{s:b}", "enabled", 0));
+	json_object_set_new(lin, "selinux", json_pack("{s:b}", "enabled", 0));
+	json_object_set_new(lin, "intelRdt", json_pack("{s:b}", "enabled", 0));
+	json_object_set_new(lin, "mountExtensions", json_pack("{s:{s:b}}", "idmap", "enabled", 1));
+	json_object_set_new(f, "linux", lin);
+	json_object_set_new(f, "annotations", json_pack("{s:s,s:s}", "io.vakt.version", VAKT_VERSION, "io.vakt.policy",
+							"every container is tightened or refused by the policy "
+							"(docs/oci-runtime.md)"));
+	return f;
 }
 
 static int verb_small(const char *verb, int argc, char **argv, int i)

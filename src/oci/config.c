@@ -313,7 +313,7 @@ static int read_caps(const rd *r, json_t *caps, vakt_oci_process *p)
 	return 0;
 }
 
-int vakt_oci_process_parse(json_t *po, const char *file, vakt_oci_process *p, vakt_error **err)
+static int process_parse(json_t *po, const char *file, vakt_oci_process *p, vakt_error **err)
 {
 	rd rr = {file, err}, *r = &rr;
 	memset(p, 0, sizeof(*p));
@@ -417,6 +417,14 @@ int vakt_oci_process_parse(json_t *po, const char *file, vakt_oci_process *p, va
 		p->has_oom_score_adj = true, p->oom_score_adj = (int)v;
 	}
 	return 0;
+}
+
+int vakt_oci_process_parse(json_t *po, const char *file, vakt_oci_process *p, vakt_error **err)
+{
+	int rc = process_parse(po, file, p, err);
+	if (rc < 0)
+		vakt_oci_process_clear(p); /* nothing half-read is left to the caller */
+	return rc;
 }
 
 void vakt_oci_process_clear(vakt_oci_process *p)
@@ -868,6 +876,8 @@ vakt_oci_config *vakt_oci_config_free(vakt_oci_config *c)
 	return NULL;
 }
 
+void vakt_oci_resources_clear(vakt_oci_resources *res);
+
 int vakt_oci_resources_parse(json_t *obj, const char *file, vakt_oci_resources *res, vakt_error **err)
 {
 	rd rr = {file, err};
@@ -875,6 +885,8 @@ int vakt_oci_resources_parse(json_t *obj, const char *file, vakt_oci_resources *
 	json_t *wrap = json_pack("{s:O}", "resources", obj);
 	int rc = read_resources(&rr, wrap, res);
 	json_decref(wrap);
+	if (rc < 0)
+		vakt_oci_resources_clear(res);
 	return rc < 0 ? (*err)->code : 0;
 }
 

@@ -269,13 +269,20 @@ static json_t *state_json(const ctr *c, const char *status)
 	return o;
 }
 
-/* Remove the state directory's files and the directory. */
+/* Remove the state directory's files (state, config, start.sock, policy.log, device
+ * nodes) and the directory. */
 static void ctr_remove(const vakt_oci_rt *rt, ctr *c)
 {
-	static const char *const files[] = {"state.json", "config.json", "start.sock", "policy.log", ".state.json.tmp",
-					    ".config.json.tmp"};
-	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++)
-		unlinkat(c->dirfd, files[i], 0);
+	int fd = openat(c->dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+	struct dirent *de;
+	while (d && (de = readdir(d)))
+		if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0)
+			unlinkat(c->dirfd, de->d_name, 0);
+	if (d)
+		closedir(d);
+	else if (fd >= 0)
+		close(fd);
 	if (rmdir(c->dir) < 0 && errno != ENOENT)
 		rlog(rt, VAKT_LOG_WARN, "removing %s: %s", c->dir, strerror(errno));
 }
@@ -372,6 +379,7 @@ typedef struct init_ctx {
 	bool userns; /* in a user namespace of our own: no mknod */
 	char exe[VAKT_OCI_MAX_PATH];
 	int state_dirfd; /* the parent's locked state directory: closed at once */
+	const char *state_dir; /* where the parent made linux.devices (user namespace); or NULL */
 } init_ctx;
 
 __attribute__((noreturn, format(printf, 3, 4))) static void init_fail(const init_ctx *x, int errnum, const char *fmt, ...)
@@ -622,7 +630,7 @@ static void do_mount(init_ctx *x, size_t idx)
 
 /* One device node: mknod where we may, else (a user namespace) a bind of the host's. */
 static void make_device(init_ctx *x, const char *path, char type, int64_t major, int64_t minor, uint32_t mode,
-			uint32_t uid, uint32_t gid)
+			uint32_t uid, uint32_t gid, int made_fd)
 {
 	const char *base = strrchr(path, '/') + 1;
 	char parent[VAKT_OCI_MAX_PATH];
@@ -638,7 +646,8 @@ static void make_device(init_ctx *x, const char *path, char type, int64_t major,
 		close(pfd);
 		return;
 	}
-	/* bind the host's node of the same path over an empty file */
+	/* bind over an empty file: the node the parent made for us, or the host's of the
+	 * same path */
 	int f = openat(pfd, base, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC | O_NOFOLLOW, 0644);
 	if (f < 0)
 		init_fail(x, errno, "device %s", path);
@@ -646,8 +655,15 @@ static void make_device(init_ctx *x, const char *path, char type, int64_t major,
 	int dfd = vakt_open_in_root(x->root_fd, path, false, false);
 	char dp[64];
 	fdpath(dp, sizeof(dp), dfd);
-	if (dfd < 0 || mount(path, dp, NULL, MS_BIND, NULL) < 0)
-		init_fail(x, errno, "device %s: binding the host's", path);
+	char sp[VAKT_OCI_MAX_PATH + 64];
+	/* by path, in the init's own mount namespace: a descriptor opened by the parent
+	 * names a mount of the host's, which the kernel refuses as a bind source */
+	if (made_fd >= 0)
+		snprintf(sp, sizeof(sp), "%s/dev.%d", x->state_dir, made_fd);
+	else
+		snprintf(sp, sizeof(sp), "%s", path);
+	if (dfd < 0 || mount(sp, dp, NULL, MS_BIND, NULL) < 0)
+		init_fail(x, errno, "device %s: binding %s", path, made_fd >= 0 ? "its node" : "the host's");
 	close(dfd);
 	close(pfd);
 }
@@ -668,11 +684,12 @@ static void make_devices(init_ctx *x)
 		for (size_t k = 0; k < x->c->ndevices; k++)
 			given |= strcmp(x->c->devices[k].path, defs[i].path) == 0;
 		if (!given)
-			make_device(x, defs[i].path, 'c', defs[i].major, defs[i].minor, 0666, 0, 0);
+			make_device(x, defs[i].path, 'c', defs[i].major, defs[i].minor, 0666, 0, 0, -1);
 	}
 	for (size_t k = 0; k < x->c->ndevices; k++) {
 		const vakt_oci_device *d = &x->c->devices[k];
-		make_device(x, d->path, d->type == 'u' ? 'c' : d->type, d->major, d->minor, d->mode, d->uid, d->gid);
+		make_device(x, d->path, d->type == 'u' ? 'c' : d->type, d->major, d->minor, d->mode, d->uid, d->gid,
+			    x->state_dir ? (int)k : -1);
 	}
 	int dfd = vakt_open_in_root(x->root_fd, "/dev", true, true);
 	if (dfd < 0)
@@ -1157,6 +1174,63 @@ static int write_maps(pid_t pid, const char *what, const vakt_oci_idmap *m, size
 	return 0;
 }
 
+/* With a user namespace of its own, the container's root is an unprivileged host UID
+ * that cannot create mount points in a rootfs owned by host root: create them here, as
+ * the caller, each resolved inside the rootfs (vakt_open_in_root), so a symlink in the
+ * image cannot make vakt create anything outside it. Destinations beneath /dev, /proc
+ * and /sys are made by the init inside the filesystems mounted there. */
+static int prepare_mountpoints(const vakt_oci_config *c, vakt_error **err)
+{
+	_cleanup_close_ int root = open(c->root_path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (root < 0)
+		return vakt_error_set(err, VAKT_E_INVALID, "root.path %s: %s", c->root_path, strerror(errno));
+	for (size_t i = 0; i < c->nmounts; i++) {
+		const vakt_oci_mount *m = &c->mounts[i];
+		const char *d = m->destination;
+		if (strncmp(d, "/dev/", 5) == 0 || strncmp(d, "/proc/", 6) == 0 || strncmp(d, "/sys/", 5) == 0)
+			continue;
+		bool dir = true;
+		struct stat st;
+		if (m->bind && stat(m->source, &st) == 0)
+			dir = S_ISDIR(st.st_mode);
+		int fd = vakt_open_in_root(root, d, true, dir);
+		if (fd < 0)
+			return vakt_error_set(err, VAKT_E_INVALID, "mounts[%zu]: destination %s in the rootfs: %s", i, d,
+					      strerror(-fd));
+		close(fd);
+	}
+	return 0;
+}
+
+static uint32_t map_id(const vakt_oci_idmap *m, size_t n, uint32_t id)
+{
+	for (size_t i = 0; i < n; i++)
+		if (id >= m[i].container_id && id - m[i].container_id < m[i].size)
+			return m[i].host_id + (id - m[i].container_id);
+	return 65534;
+}
+
+/* linux.devices for a container in a user namespace of its own, which may not mknod:
+ * made here in the state directory as dev.N (the directory is searchable, not
+ * listable), owned by the mapped IDs, for the init to bind. */
+static int make_userns_devices(const vakt_oci_config *c, int dirfd, vakt_error **err)
+{
+	for (size_t i = 0; i < c->ndevices; i++) {
+		const vakt_oci_device *d = &c->devices[i];
+		char name[32];
+		snprintf(name, sizeof(name), "dev.%zu", i);
+		mode_t fmt = d->type == 'b' ? S_IFBLK : d->type == 'p' ? S_IFIFO : S_IFCHR;
+		if (mknodat(dirfd, name, fmt | (d->mode & 07777), makedev((unsigned)d->major, (unsigned)d->minor)) < 0 ||
+		    fchownat(dirfd, name, map_id(c->uid_mappings, c->nuid_mappings, d->uid),
+			     map_id(c->gid_mappings, c->ngid_mappings, d->gid), AT_SYMLINK_NOFOLLOW) < 0 ||
+		    fchmodat(dirfd, name, d->mode & 07777, 0) < 0) {
+			int e = errno;
+			return vakt_error_set(err, VAKT_E_INVALID, "linux.devices[%zu]: %s: %s", i, d->path, strerror(e));
+		}
+	}
+	return 0;
+}
+
 /* Read one message from the init: 'H', 'C', or an error (set in err). */
 static int recv_init(int sync, pid_t pid, char *ret, vakt_error **err)
 {
@@ -1223,6 +1297,8 @@ static int apply_policy(const vakt_oci_rt *rt, const vakt_oci_create_opts *o, in
 		if (w)
 			fclose(w);
 		vakt_oci_result_free(res);
+		if (o->ret_refused)
+			*o->ret_refused = true;
 		return vakt_error_set(err, VAKT_E_USAGE, "container %s refused by the policy (%s): %s", o->id, o->policy->source,
 				      why ? why : "");
 	}
@@ -1289,8 +1365,10 @@ int vakt_oci_create(const vakt_oci_rt *rt, const vakt_oci_create_opts *o, pid_t 
 	if (mkdir(rt->root, 0711) < 0 && errno != EEXIST)
 		return vakt_error_set(err, VAKT_E_IO, "--root %s: %s", rt->root, strerror(errno));
 	_cleanup_free_ char *dir = xasprintf("%s/%s", rt->root, o->id);
-	/* mkdir is the create lock: a second create of the same ID fails here */
-	if (mkdir(dir, 0700) < 0) {
+	/* mkdir is the create lock: a second create of the same ID fails here. Searchable,
+	 * not listable, by others: a container's root in a user namespace binds its device
+	 * nodes from here; every other file in it is 0600 */
+	if (mkdir(dir, 0711) < 0) {
 		if (errno == EEXIST)
 			return vakt_error_set(err, VAKT_E_USAGE, "container with id \"%s\" already exists", o->id);
 		return vakt_error_set(err, VAKT_E_IO, "%s: %s", dir, strerror(errno));
@@ -1307,7 +1385,7 @@ int vakt_oci_create(const vakt_oci_rt *rt, const vakt_oci_create_opts *o, pid_t 
 		ns_fd[t] = -1;
 	pid_t pid = -1;
 	char *state = NULL;
-	int rc = 0;
+	int rc = 0, own_pidns = -1;
 	if (ct.dirfd < 0 || flock(ct.dirfd, LOCK_EX) < 0) {
 		rc = vakt_error_set(err, VAKT_E_IO, "%s: %s", dir, strerror(errno));
 		goto fail;
@@ -1334,6 +1412,22 @@ int vakt_oci_create(const vakt_oci_rt *rt, const vakt_oci_create_opts *o, pid_t 
 		rc = vakt_error_set(err, VAKT_E_USAGE, "process.terminal is true: --console-socket is required");
 		goto fail;
 	}
+	if (c->ns[VAKT_NS_USER].path) {
+		/* the namespaces made at clone would belong to the host's user namespace, and the
+		 * init, once in the joined one, could not set them up */
+		for (int t = 0; t < VAKT_NS_COUNT; t++)
+			if (t != VAKT_NS_USER && c->ns[t].present && !c->ns[t].path) {
+				rc = vakt_error_set(err, VAKT_E_INVALID,
+						    "linux.namespaces: joining a user namespace (%s) together with a new %s "
+						    "namespace is not supported yet: join the %s namespace by path too",
+						    c->ns[VAKT_NS_USER].path, vakt_oci_ns_name(t), vakt_oci_ns_name(t));
+				goto fail;
+			}
+	}
+	if (c->ns[VAKT_NS_USER].present && !c->ns[VAKT_NS_USER].path && c->ns[VAKT_NS_MNT].present &&
+	    !c->ns[VAKT_NS_MNT].path &&
+	    ((rc = prepare_mountpoints(c, err)) < 0 || (rc = make_userns_devices(c, ct.dirfd, err)) < 0))
+		goto fail;
 	if ((rc = build_seccomp(c->seccomp, seccomp_default, c->process.caps[VAKT_CAP_BOUNDING], &prog, &have_seccomp, err)) < 0)
 		goto fail;
 	const vakt_oci_rt *rt_holder = rt;
@@ -1362,7 +1456,6 @@ int vakt_oci_create(const vakt_oci_rt *rt, const vakt_oci_create_opts *o, pid_t 
 		if (c->ns[t].present && !c->ns[t].path && t != VAKT_NS_CGROUP)
 			flags |= (uint64_t)ns_clone_flag[t];
 	/* a PID namespace to join applies to children: the parent enters it for the clone */
-	_cleanup_close_ int own_pidns = -1;
 	if (ns_fd[VAKT_NS_PID] >= 0) {
 		own_pidns = open("/proc/self/ns/pid_for_children", O_RDONLY | O_CLOEXEC);
 		if (setns(ns_fd[VAKT_NS_PID], CLONE_NEWPID) < 0) {
@@ -1378,7 +1471,8 @@ int vakt_oci_create(const vakt_oci_rt *rt, const vakt_oci_create_opts *o, pid_t 
 		close(sp[0]);
 		init_ctx x = {.c = c, .o = o, .sync = sp[1], .listen_fd = listen_fd, .conn = -1, .console = console,
 			      .root_fd = -1, .tty_slave = -1, .seccomp = have_seccomp ? &prog : NULL,
-			      .userns = c->ns[VAKT_NS_USER].present, .state_dirfd = ct.dirfd};
+			      .userns = c->ns[VAKT_NS_USER].present, .state_dirfd = ct.dirfd,
+			      .state_dir = c->ns[VAKT_NS_USER].present && !c->ns[VAKT_NS_USER].path ? dir : NULL};
 		memcpy(x.ns_fd, ns_fd, sizeof(ns_fd));
 		init_main(&x);
 	}
@@ -1420,7 +1514,7 @@ int vakt_oci_create(const vakt_oci_rt *rt, const vakt_oci_create_opts *o, pid_t 
 		}
 	}
 	for (;;) {
-		char m;
+		char m = 0;
 		if ((rc = recv_init(sp[0], pid, &m, err)) < 0) {
 			vakt_error_wrap(err, "creating container %s", o->id);
 			goto fail;
@@ -1480,6 +1574,8 @@ fail:
 		rmdir(dir);
 out:
 	free(state);
+	if (own_pidns >= 0)
+		close(own_pidns);
 	for (int t = 0; t < VAKT_NS_COUNT; t++)
 		if (ns_fd[t] >= 0)
 			close(ns_fd[t]);
@@ -1520,7 +1616,9 @@ int vakt_oci_start(const vakt_oci_rt *rt, const char *id, vakt_error **err)
 	ctr ct;
 	if (ctr_open(rt, id, false, &ct, err) < 0)
 		return (*err)->code;
-	int rc = 0;
+	int rc = 0, fd = -1;
+	char *st = NULL;
+	vakt_oci_config *c = NULL;
 	const char *status = ctr_status(rt, &ct);
 	if (strcmp(status, "created") != 0) {
 		rc = vakt_error_set(err, VAKT_E_USAGE, "cannot start container %s: it is %s, not created", id, status);
@@ -1528,7 +1626,7 @@ int vakt_oci_start(const vakt_oci_rt *rt, const char *id, vakt_error **err)
 	}
 	struct sockaddr_un sa = {.sun_family = AF_UNIX};
 	snprintf(sa.sun_path, sizeof(sa.sun_path), "/proc/self/fd/%d/start.sock", ct.dirfd);
-	_cleanup_close_ int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
 		rc = vakt_error_set(err, VAKT_E_IO, "starting container %s: %s", id, strerror(errno));
 		goto out;
@@ -1552,12 +1650,12 @@ int vakt_oci_start(const vakt_oci_rt *rt, const char *id, vakt_error **err)
 		rc = vakt_error_set(err, VAKT_E_INVALID, "starting container %s: %s", id, buf + 1);
 		goto out;
 	}
-	vakt_oci_config *c = ctr_config(&ct, err);
+	c = ctr_config(&ct, err);
 	if (!c) {
 		rc = (*err)->code;
 		goto out;
 	}
-	_cleanup_free_ char *st = hook_state(c, id, ctr_str(&ct, "bundle"), "running", ct.pid);
+	st = hook_state(c, id, ctr_str(&ct, "bundle"), "running", ct.pid);
 	for (size_t i = 0; i < c->nhooks[VAKT_HOOK_POSTSTART]; i++) {
 		vakt_error *e = NULL;
 		if (run_hook(&c->hooks[VAKT_HOOK_POSTSTART][i], "poststart", st, &e) < 0) {
@@ -1565,8 +1663,11 @@ int vakt_oci_start(const vakt_oci_rt *rt, const char *id, vakt_error **err)
 			vakt_error_free(e);
 		}
 	}
-	vakt_oci_config_free(c);
 out:
+	if (fd >= 0)
+		close(fd);
+	free(st);
+	vakt_oci_config_free(c);
 	ctr_close(&ct);
 	return rc;
 }
@@ -1607,7 +1708,8 @@ int vakt_oci_list(const vakt_oci_rt *rt, json_t **ret, vakt_error **err)
 			ids[n++] = xstrdup(de->d_name);
 		}
 	closedir(d);
-	qsort(ids, n, sizeof(*ids), cmp_str);
+	if (n)
+		qsort(ids, n, sizeof(*ids), cmp_str);
 	for (size_t i = 0; i < n; i++) {
 		json_t *s = NULL;
 		vakt_error *e = NULL;
@@ -1626,14 +1728,14 @@ int vakt_oci_kill(const vakt_oci_rt *rt, const char *id, int sig, bool all, vakt
 	ctr ct;
 	if (ctr_open(rt, id, true, &ct, err) < 0)
 		return (*err)->code;
-	int rc = 0;
+	int rc = 0, pfd = -1;
 	if (!ctr_alive(&ct)) {
 		rc = vakt_error_set(err, VAKT_E_USAGE, "container %s is not running", id);
 		goto out;
 	}
 	/* a pidfd, checked against the recorded start time after it is opened: the signal
 	 * goes to the container's init and cannot hit a process that reused its PID */
-	_cleanup_close_ int pfd = pidfd_open_(ct.pid);
+	pfd = pidfd_open_(ct.pid);
 	if (pfd < 0 || pid_start(ct.pid, NULL) != ct.start) {
 		rc = vakt_error_set(err, VAKT_E_USAGE, "container %s is not running", id);
 		goto out;
@@ -1651,6 +1753,8 @@ int vakt_oci_kill(const vakt_oci_rt *rt, const char *id, int sig, bool all, vakt
 	}
 	vakt_ocicg_free(cg);
 out:
+	if (pfd >= 0)
+		close(pfd);
 	ctr_close(&ct);
 	return rc;
 }

@@ -44,6 +44,7 @@ typedef struct vakt_oci_create_opts {
 	bool no_pivot, no_new_keyring;
 	unsigned preserve_fds;	    /* fds 3 .. 3+N-1 pass into the container */
 	const vakt_oci_policy *policy;
+	bool *ret_refused;	    /* set when the policy refused the container (may be NULL) */
 } vakt_oci_create_opts;
 
 /* Validate the ID: 1..1024 of [A-Za-z0-9_.+-], not "." or "..". */

@@ -71,6 +71,11 @@ static const char *const cap_names[] = {
 	"WAKE_ALARM", "BLOCK_SUSPEND", "AUDIT_READ", "PERFMON", "BPF", "CHECKPOINT_RESTORE",
 };
 
+const char *vakt_cap_name(int cap)
+{
+	return cap >= 0 && (size_t)cap < sizeof(cap_names) / sizeof(cap_names[0]) ? cap_names[cap] : "?";
+}
+
 int vakt_cap_from_name(const char *name)
 {
 	if (strncasecmp(name, "CAP_", 4) == 0)

@@ -88,6 +88,9 @@ int vakt_run(const vakt_run_spec *spec, int *ret_status, vakt_error **err);
  * when dir, else an empty file). Returns an O_PATH fd, or -errno. Async-signal-safe. */
 int vakt_open_in_root(int root_fd, const char *path, bool create, bool dir);
 
+/* The name of capability number cap without "CAP_" ("CHOWN"), or "?". */
+const char *vakt_cap_name(int cap);
+
 /* Capability name ("NET_BIND_SERVICE", "CAP_NET_BIND_SERVICE", any case) -> number. */
 int vakt_cap_from_name(const char *name);
 
