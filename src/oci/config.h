@@ -173,6 +173,9 @@ int vakt_oci_config_parse(json_t *config, const char *bundle, const char *file, 
  * error at file:line:col. */
 int vakt_oci_config_load_json(const char *path, json_t **ret, vakt_error **err);
 
+/* JSON from fd, read in large blocks, at most max bytes (then an error in je). */
+json_t *vakt_oci_json_loadfd(int fd, size_t max, size_t flags, json_error_t *je);
+
 /* Read a process object (`exec --process FILE`, the engines' form) into p, whose strings
  * point into obj (the caller keeps it alive). */
 int vakt_oci_process_parse(json_t *obj, const char *file, vakt_oci_process *p, vakt_error **err);

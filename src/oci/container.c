@@ -171,7 +171,9 @@ static int write_file_atomic(int dirfd, const char *name, const char *data, size
 	_cleanup_close_ int fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode);
 	if (fd < 0)
 		return -errno;
-	if (write(fd, data, len) != (ssize_t)len || fsync(fd) < 0) {
+	/* no fsync: this is runtime state (under /run, a tmpfs, by default) that does not
+	 * survive a reboot anyway; the rename alone keeps readers from a half-written file */
+	if (write(fd, data, len) != (ssize_t)len) {
 		int e = errno;
 		unlinkat(dirfd, tmp, 0);
 		return -e;
@@ -205,7 +207,7 @@ static int ctr_open(const vakt_oci_rt *rt, const char *id, bool shared, ctr *c, 
 	_cleanup_close_ int sfd = openat(c->dirfd, "state.json", O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	if (sfd >= 0) {
 		json_error_t je;
-		c->st = json_loadfd(sfd, 0, &je);
+		c->st = vakt_oci_json_loadfd(sfd, 1u << 20, 0, &je);
 		if (!c->st) {
 			ctr_close(c);
 			return vakt_error_set(err, VAKT_E_PARSE, "container %s: state.json: %s", id, je.text);
@@ -1498,8 +1500,6 @@ int vakt_oci_create(const vakt_oci_rt *rt, const vakt_oci_create_opts *o, pid_t 
 			goto fail;
 		}
 	}
-	if ((rc = vakt_ocicg_attach(cg, pid, err)) < 0)
-		goto fail;
 	state = hook_state(c, o->id, bundle, "creating", pid);
 	{
 		_cleanup_free_ char *msg = xasprintf("G%s", state);
@@ -1513,6 +1513,12 @@ int vakt_oci_create(const vakt_oci_rt *rt, const vakt_oci_create_opts *o, pid_t 
 			goto fail;
 		}
 	}
+	/* into the cgroups while the init builds the filesystem: on cgroup v1 the first write
+	 * to cgroup.procs waits for an RCU grace period (about 12 ms here), better overlapped.
+	 * The init does nothing of the container's own before the next go-ahead, which comes
+	 * only after this, and its cgroup namespace is made after it too. */
+	if ((rc = vakt_ocicg_attach(cg, pid, err)) < 0)
+		goto fail;
 	for (;;) {
 		char m = 0;
 		if ((rc = recv_init(sp[0], pid, &m, err)) < 0) {
