@@ -8,13 +8,16 @@
  *   policy, config, seccomp program, cgroup
  *   start.sock listening, namespace fds
  *   clone3 ------------------------------->  waits for "G"
- *   uid/gid maps, oom_score_adj, cgroup
+ *   uid/gid maps, oom_score_adj
  *   "G" + state JSON ---------------------->  joins namespace paths, mounts, devices, tty
+ *   into the cgroups (overlapped)            (a cgroup mount first asks "A" and waits
+ *                                             for "G": the groups must be its own)
  *                                  <--------  "H"
  *   prestart, createRuntime hooks
- *   "G" ---------------------------------->  createContainer hooks, pivot_root, sysctl,
- *                                            masked/read-only paths, read-only root,
- *                                            hostname, rlimits, cwd, the executable found
+ *   "G" ---------------------------------->  createContainer hooks, cgroup namespace,
+ *                                            pivot_root, sysctl, masked/read-only paths,
+ *                                            read-only root, hostname, rlimits, cwd, the
+ *                                            executable found
  *                                  <--------  "C", then accept(2) on start.sock
  *   state.json, pid file; exit
  *   start: connect ----------------------->  startContainer hooks, user, capabilities,
@@ -381,6 +384,7 @@ typedef struct init_ctx {
 	bool userns; /* in a user namespace of our own: no mknod */
 	char exe[VAKT_OCI_MAX_PATH];
 	int state_dirfd; /* the parent's locked state directory: closed at once */
+	bool attached;	       /* the parent has moved us into our cgroups */
 	const char *state_dir; /* where the parent made linux.devices (user namespace); or NULL */
 } init_ctx;
 
@@ -566,6 +570,13 @@ static void do_mount(init_ctx *x, size_t idx)
 	const char *type = m->type ? m->type : "";
 	unsigned long fl = m->flags & ~(unsigned long)MS_REMOUNT;
 	if (!m->bind && (strcmp(type, "cgroup") == 0 || strcmp(type, "cgroup2") == 0)) {
+		/* the groups to show are the ones the parent moves us into, which it does while
+		 * we mount: wait until it has */
+		if (!x->attached) {
+			init_send(x, 'A');
+			init_wait_go(x, false);
+			x->attached = true;
+		}
 		mount_cgroups(x, m, dfd);
 	} else if (m->bind && m->idmap) {
 		/* an idmapped bind: the source's owners shown through the container's user
@@ -1233,7 +1244,8 @@ static int make_userns_devices(const vakt_oci_config *c, int dirfd, vakt_error *
 	return 0;
 }
 
-/* Read one message from the init: 'H', 'C', or an error (set in err). */
+/* Read one message from the init: 'A' (waiting for its cgroups), 'H' (ready for the
+ * hooks), 'C' (created), or an error (set in err). */
 static int recv_init(int sync, pid_t pid, char *ret, vakt_error **err)
 {
 	char buf[MSG_MAX + 1];
@@ -1241,7 +1253,7 @@ static int recv_init(int sync, pid_t pid, char *ret, vakt_error **err)
 	do
 		n = recv(sync, buf, MSG_MAX, 0);
 	while (n < 0 && errno == EINTR);
-	if (n >= 1 && (buf[0] == 'H' || buf[0] == 'C')) {
+	if (n >= 1 && (buf[0] == 'H' || buf[0] == 'C' || buf[0] == 'A')) {
 		*ret = buf[0];
 		return 0;
 	}
@@ -1527,6 +1539,14 @@ int vakt_oci_create(const vakt_oci_rt *rt, const vakt_oci_create_opts *o, pid_t 
 		}
 		if (m == 'C')
 			break;
+		if (m == 'A') {
+			/* the init needs its cgroups (to mount them): they are attached by now */
+			if (send(sp[0], "G", 1, MSG_NOSIGNAL) < 0) {
+				rc = vakt_error_set(err, VAKT_E_IO, "the container's init: %s", strerror(errno));
+				goto fail;
+			}
+			continue;
+		}
 		/* 'H': the namespaces exist, the filesystem is mounted, pivot_root is next */
 		if ((rc = run_hooks(c, VAKT_HOOK_PRESTART, state, err)) < 0 ||
 		    (rc = run_hooks(c, VAKT_HOOK_CREATE_RUNTIME, state, err)) < 0)
