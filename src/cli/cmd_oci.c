@@ -283,7 +283,7 @@ static void oci_log(vakt_oci_log_level l, const char *msg, void *ud)
 
 static vakt_oci_rt rt_of(void)
 {
-	return (vakt_oci_rt){.root = G.root, .log = oci_log, .log_to_file = G.logf != NULL};
+	return (vakt_oci_rt){.root = G.root, .log = oci_log, .log_to_file = G.logf != NULL, .systemd_cgroup = G.systemd};
 }
 
 /* An error: to the log and to stderr (engines read either); exit status 1, as runc. */

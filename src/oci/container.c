@@ -430,6 +430,24 @@ static void init_wait_go(init_ctx *x, bool with_state)
 	}
 }
 
+/* A go-ahead carrying one descriptor (an idmapped mount from the parent). */
+static int init_recv_fd(init_ctx *x)
+{
+	char g = 0;
+	int fd = -1;
+	char cbuf[CMSG_SPACE(sizeof(int))];
+	struct iovec iov = {&g, 1};
+	struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf, .msg_controllen = sizeof(cbuf)};
+	if (recvmsg(x->sync, &mh, MSG_CMSG_CLOEXEC) != 1 || g != 'G')
+		_exit(127); /* the parent gave up: it says why */
+	struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
+	if (cm && cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_RIGHTS)
+		memcpy(&fd, CMSG_DATA(cm), sizeof(int));
+	if (fd < 0)
+		_exit(127);
+	return fd;
+}
+
 static void init_send(init_ctx *x, char m)
 {
 	if (send(x->sync, &m, 1, MSG_NOSIGNAL) != 1)
@@ -580,19 +598,16 @@ static void do_mount(init_ctx *x, size_t idx)
 		mount_cgroups(x, m, dfd);
 	} else if (m->bind && m->idmap) {
 		/* an idmapped bind: the source's owners shown through the container's user
-		 * namespace; only where the kernel and the filesystem allow it */
-		int tree = (int)syscall(SYS_open_tree, srcfd, "",
-					OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH | (m->recursive ? AT_RECURSIVE : 0));
-		if (tree < 0)
-			init_fail(x, errno, "mounts[%zu]: idmapped mount of %s", idx, m->source);
-		int uns = open("/proc/self/ns/user", O_RDONLY | O_CLOEXEC);
-		struct mount_attr attr = {.attr_set = MOUNT_ATTR_IDMAP, .userns_fd = (uint64_t)uns};
-		if (uns < 0 || syscall(SYS_mount_setattr, tree, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof(attr)) < 0)
-			init_fail(x, errno, "mounts[%zu]: idmapped mount of %s (needs a user namespace and a filesystem that "
-					    "supports idmapping)", idx, m->source);
+		 * namespace. Only the initial user namespace may make one of a host mount, so
+		 * the parent makes it and sends it over */
+		char req[32];
+		int n = snprintf(req, sizeof(req), "I%zu", idx);
+		if (send(x->sync, req, (size_t)n, MSG_NOSIGNAL) != n)
+			_exit(127);
+		int tree = init_recv_fd(x);
 		if (syscall(SYS_move_mount, tree, "", dfd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
 			init_fail(x, errno, "mounts[%zu]: attaching the idmapped %s", idx, m->source);
-		close(tree), close(uns);
+		close(tree);
 	} else if (m->bind) {
 		fdpath(sp, sizeof(sp), srcfd);
 		if (mount(sp, dp, NULL, MS_BIND | (m->recursive ? MS_REC : 0), NULL) < 0)
@@ -1215,6 +1230,43 @@ static int prepare_mountpoints(const vakt_oci_config *c, vakt_error **err)
 	return 0;
 }
 
+/* mounts[idx] (an "idmap" bind) as a detached mount idmapped through the init's user
+ * namespace, sent to it with the go-ahead. Made here: only the initial user namespace may
+ * idmap a mount of the host's. */
+static int send_idmapped(const vakt_oci_config *c, size_t idx, pid_t pid, int sock, vakt_error **err)
+{
+	if (idx >= c->nmounts || !c->mounts[idx].idmap)
+		return vakt_error_set(err, VAKT_E_INVALID, "the container's init asked for mounts[%zu]", idx);
+	const vakt_oci_mount *m = &c->mounts[idx];
+	if (!c->ns[VAKT_NS_USER].present)
+		return vakt_error_set(err, VAKT_E_INVALID, "mounts[%zu]: an idmapped mount needs a user namespace", idx);
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/%d/ns/user", (int)pid);
+	_cleanup_close_ int uns = open(path, O_RDONLY | O_CLOEXEC);
+	_cleanup_close_ int tree = (int)syscall(SYS_open_tree, AT_FDCWD, m->source,
+						OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | (m->recursive ? AT_RECURSIVE : 0));
+	struct mount_attr attr = {.attr_set = MOUNT_ATTR_IDMAP, .userns_fd = (uint64_t)uns};
+	if (uns < 0 || tree < 0 ||
+	    syscall(SYS_mount_setattr, tree, "", AT_EMPTY_PATH | (m->recursive ? AT_RECURSIVE : 0), &attr, sizeof(attr)) < 0)
+		return vakt_error_set(err, VAKT_E_INVALID,
+				      "mounts[%zu]: idmapped mount of %s: %s (the kernel and the filesystem must support "
+				      "idmapping)",
+				      idx, m->source, strerror(errno));
+	char g = 'G';
+	char cbuf[CMSG_SPACE(sizeof(int))];
+	memset(cbuf, 0, sizeof(cbuf));
+	struct iovec iov = {&g, 1};
+	struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf, .msg_controllen = sizeof(cbuf)};
+	struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
+	cm->cmsg_level = SOL_SOCKET;
+	cm->cmsg_type = SCM_RIGHTS;
+	cm->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(cm), &tree, sizeof(int));
+	if (sendmsg(sock, &mh, MSG_NOSIGNAL) != 1)
+		return vakt_error_set(err, VAKT_E_IO, "the container's init: %s", strerror(errno));
+	return 0;
+}
+
 static uint32_t map_id(const vakt_oci_idmap *m, size_t n, uint32_t id)
 {
 	for (size_t i = 0; i < n; i++)
@@ -1244,9 +1296,10 @@ static int make_userns_devices(const vakt_oci_config *c, int dirfd, vakt_error *
 	return 0;
 }
 
-/* Read one message from the init: 'A' (waiting for its cgroups), 'H' (ready for the
- * hooks), 'C' (created), or an error (set in err). */
-static int recv_init(int sync, pid_t pid, char *ret, vakt_error **err)
+/* Read one message from the init: 'A' (waiting for its cgroups), 'I<n>' (mounts[n] is
+ * idmapped: the parent makes it), 'H' (ready for the hooks), 'C' (created), or an error
+ * (set in err). */
+static int recv_init(int sync, pid_t pid, char *ret, size_t *ret_idx, vakt_error **err)
 {
 	char buf[MSG_MAX + 1];
 	ssize_t n;
@@ -1255,6 +1308,12 @@ static int recv_init(int sync, pid_t pid, char *ret, vakt_error **err)
 	while (n < 0 && errno == EINTR);
 	if (n >= 1 && (buf[0] == 'H' || buf[0] == 'C' || buf[0] == 'A')) {
 		*ret = buf[0];
+		return 0;
+	}
+	if (n >= 2 && buf[0] == 'I') {
+		buf[n] = '\0';
+		*ret = 'I';
+		*ret_idx = strtoul(buf + 1, NULL, 10);
 		return 0;
 	}
 	if (n >= 1 && buf[0] == 'E') {
@@ -1400,6 +1459,7 @@ int vakt_oci_create(const vakt_oci_rt *rt, const vakt_oci_create_opts *o, pid_t 
 	pid_t pid = -1;
 	char *state = NULL;
 	int rc = 0, own_pidns = -1;
+	char *sdpath = NULL; /* a systemd cgroupsPath as a cgroupfs path */
 	if (ct.dirfd < 0 || flock(ct.dirfd, LOCK_EX) < 0) {
 		rc = vakt_error_set(err, VAKT_E_IO, "%s: %s", dir, strerror(errno));
 		goto fail;
@@ -1445,7 +1505,17 @@ int vakt_oci_create(const vakt_oci_rt *rt, const vakt_oci_create_opts *o, pid_t 
 	if ((rc = build_seccomp(c->seccomp, seccomp_default, c->process.caps[VAKT_CAP_BOUNDING], &prog, &have_seccomp, err)) < 0)
 		goto fail;
 	const vakt_oci_rt *rt_holder = rt;
-	if ((rc = vakt_ocicg_open(rt->cgroup_root, c->cgroups_path, o->id, true, &cg, err)) < 0 ||
+	const char *cgpath = c->cgroups_path;
+	if (rt->systemd_cgroup && cgpath && cgpath[0] != '/') {
+		/* vakt does not talk to systemd over D-Bus: it makes the directories systemd
+		 * would make for that slice and scope, in the cgroupfs tree */
+		if (!(sdpath = vakt_ocicg_systemd_path(cgpath))) {
+			rc = vakt_error_set(err, VAKT_E_INVALID, "linux.cgroupsPath '%s' is not slice:prefix:name", cgpath);
+			goto fail;
+		}
+		cgpath = sdpath;
+	}
+	if ((rc = vakt_ocicg_open(rt->cgroup_root, cgpath, o->id, true, &cg, err)) < 0 ||
 	    (rc = vakt_ocicg_apply(cg, &c->res, cg_warn, &rt_holder, err)) < 0)
 		goto fail;
 	if ((listen_fd = listen_start(ct.dirfd, err)) < 0) {
@@ -1533,12 +1603,18 @@ int vakt_oci_create(const vakt_oci_rt *rt, const vakt_oci_create_opts *o, pid_t 
 		goto fail;
 	for (;;) {
 		char m = 0;
-		if ((rc = recv_init(sp[0], pid, &m, err)) < 0) {
+		size_t idx = 0;
+		if ((rc = recv_init(sp[0], pid, &m, &idx, err)) < 0) {
 			vakt_error_wrap(err, "creating container %s", o->id);
 			goto fail;
 		}
 		if (m == 'C')
 			break;
+		if (m == 'I') {
+			if ((rc = send_idmapped(c, idx, pid, sp[0], err)) < 0)
+				goto fail;
+			continue;
+		}
 		if (m == 'A') {
 			/* the init needs its cgroups (to mount them): they are attached by now */
 			if (send(sp[0], "G", 1, MSG_NOSIGNAL) < 0) {
@@ -1600,6 +1676,7 @@ fail:
 		rmdir(dir);
 out:
 	free(state);
+	free(sdpath);
 	if (own_pidns >= 0)
 		close(own_pidns);
 	for (int t = 0; t < VAKT_NS_COUNT; t++)

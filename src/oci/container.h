@@ -35,6 +35,7 @@ typedef struct vakt_oci_rt {
 	void (*log)(vakt_oci_log_level level, const char *msg, void *ud);
 	void *ud;
 	bool log_to_file;	 /* --log was given: policy actions go there, not to policy.log */
+	bool systemd_cgroup;	 /* --systemd-cgroup: cgroupsPath is "slice:prefix:name" */
 } vakt_oci_rt;
 
 typedef struct vakt_oci_create_opts {

@@ -125,7 +125,7 @@ def main():
         os.makedirs(env.rootfs + "/bin")
         shutil.copy(busybox, env.rootfs + "/bin/busybox")
         for a in ("sh", "cat", "ls", "touch", "id", "hostname", "echo", "grep", "mount", "sleep", "stat", "readlink",
-                  "uname", "domainname", "mkdir", "true", "dd", "tty", "wc", "head"):
+                  "uname", "domainname", "mkdir", "true", "dd", "tty", "wc", "head", "stty", "cut"):
             os.symlink("busybox", f"{env.rootfs}/bin/{a}")
         for d in ("proc", "sys", "dev", "tmp", "etc", "data"):
             os.mkdir(f"{env.rootfs}/{d}")
@@ -313,8 +313,10 @@ def linux_fields(env):
               "stat -c '%F %a %u %g %t %T' /dev/vaktnull; echo x > /dev/vaktnull && echo devnull-ok; "
               "cat /proc/sys/net/ipv4/ip_forward /proc/sys/kernel/shm_rmid_forced; "
               "echo masked=$(cat /data/secret | wc -c); echo 1 > /proc/sys/kernel/shm_rmid_forced 2>/dev/null || echo sys-ro; "
-              "uname -m; cat /proc/self/uid_map; ls /sys/fs/cgroup | head -1; "
+              "uname -m; cat /proc/self/uid_map /proc/self/gid_map; ls /sys/fs/cgroup | head -1; "
               "cat /sys/fs/cgroup/pids/pids.max /sys/fs/cgroup/pids.max 2>/dev/null; "
+              "echo mem=$(cat /sys/fs/cgroup/memory/memory.limit_in_bytes /sys/fs/cgroup/memory.max 2>/dev/null); "
+              "echo quota=$(cat /sys/fs/cgroup/cpu/cpu.cfs_quota_us 2>/dev/null || cut -d' ' -f1 /sys/fs/cgroup/cpu.max); "
               "touch /x 2>/dev/null || echo root-ro")
     p = env.run(["sh", "-c", script], ed)
     out = p.stdout
@@ -326,11 +328,26 @@ def linux_fields(env):
     check("linux.maskedPaths", "masked=0\n" in out, out)
     check("linux.readonlyPaths", "sys-ro" in out, out)
     check("linux.personality LINUX32", "i686" in out or "armv" in out, out)
-    check("linux.uidMappings", "0 1000000000 65536" in " ".join(out.split()), out)
+    check("linux.uidMappings and gidMappings", " ".join(out.split()).count("0 1000000000 65536") == 2, out)
+    check("linux.resources: memory limit and CPU quota", "mem=33554432" in out and "quota=20000" in out, out)
     check("mounts: cgroup shows the container's own group, read-only", "99" in out.split(), out)
     check("root.readonly", "root-ro" in out, out)
     check("the run succeeded", p.returncode == 0, p.stderr)
     check("linux.cgroupsPath is removed after run", cgroup_dirs("/vakt-test/fields") == [])
+
+    # an idmapped bind: the host's root-owned file is the container root's own inside
+    p = env.run(["stat", "-c", "%u", "/idm/file"],
+                lambda c: c["mounts"].append({"destination": "/idm", "type": "bind", "source": data,
+                                              "options": ["rbind", "idmap"]}))
+    if p.returncode == 1 and "idmapping" in p.stderr:
+        print(f"skip: idmapped mounts: the kernel or filesystem here refuses them: {p.stderr.strip()}")
+    else:
+        check("mounts: idmap shows host root's file as the container root's", p.returncode == 0
+              and p.stdout.strip() == "0", p.stdout + p.stderr)
+    p = env.run(["stat", "-c", "%u", "/data/file"],
+                lambda c: c["mounts"].append({"destination": "/data", "type": "bind", "source": data,
+                                              "options": ["rbind"]}))
+    check("mounts: without idmap the same file is nobody's inside", p.stdout.strip() == "65534", p.stdout + p.stderr)
 
     # a namespace path to join: the second container shares the first one's network (both
     # without a user namespace: a network namespace belongs to the user namespace it was
@@ -418,7 +435,7 @@ def hooks(env):
 
 
 def terminal(env):
-    b = env.bundle(["sh", "-c", "tty; test -t 0 && echo is-a-tty; exit 6"],
+    b = env.bundle(["sh", "-c", "tty; test -t 0 && echo is-a-tty; stty size; exit 6"],
                    lambda c: c["process"].update(terminal=True, consoleSize={"height": 30, "width": 100}))
     sock = os.path.join(env.t, "console.sock")
     got = {}
@@ -434,7 +451,7 @@ def terminal(env):
         env.oci("start", "tty1")
         data = b""
         deadline = time.time() + 10
-        while time.time() < deadline and b"is-a-tty" not in data:
+        while time.time() < deadline and b"30 100" not in data:
             try:
                 chunk = os.read(fds[0], 4096)
             except OSError:
@@ -442,8 +459,8 @@ def terminal(env):
             if not chunk:
                 break
             data += chunk
-        check("process.terminal: the process's stdio is the pty, /dev/console is bound", b"/dev/pts/0" in data
-              and b"is-a-tty" in data, data)
+        check("process.terminal: the process's stdio is the pty", b"/dev/pts/0" in data and b"is-a-tty" in data, data)
+        check("process.consoleSize", b"30 100" in data, data)
         os.close(fds[0])
     env.oci("delete", "--force", "tty1")
     p = env.oci("create", "--bundle", b, "tty2")
