@@ -289,6 +289,12 @@ def process_fields(env):
 def linux_fields(env):
     data = os.path.join(env.t, "hostdata")
     os.mkdir(data)
+    blkdev = None  # a real block device, for blockIO throttling
+    for line in open("/proc/partitions").read().splitlines()[2:]:
+        f = line.split()
+        if len(f) == 4 and not f[3].startswith(("loop", "ram", "zram")):
+            blkdev = (int(f[0]), int(f[1]))
+            break
     open(os.path.join(data, "file"), "w").write("from the host\n")
     open(os.path.join(data, "secret"), "w").write("masked\n")
 
@@ -303,13 +309,18 @@ def linux_fields(env):
         c["linux"]["sysctl"] = {"net.ipv4.ip_forward": "1", "kernel.shm_rmid_forced": "1"}
         c["linux"]["maskedPaths"] = ["/proc/kcore", "/data/secret"]
         c["linux"]["readonlyPaths"] = ["/proc/sys"]
-        c["linux"]["rootfsPropagation"] = "rslave"
+        c["linux"]["rootfsPropagation"] = "rshared"
         c["linux"]["mountLabel"] = ""
         c["linux"]["personality"] = {"domain": "LINUX32"}
         c["linux"]["cgroupsPath"] = "/vakt-test/fields"
         c["linux"]["resources"] = {"memory": {"limit": 33554432}, "pids": {"limit": 99},
                                    "cpu": {"quota": 20000, "period": 100000, "shares": 512}}
-    script = ("cat /data/file; touch /data/f 2>/dev/null || echo data-ro; grep ' /scratch ' /proc/mounts; "
+        if blkdev:
+            c["linux"]["resources"]["blockIO"] = {
+                "weight": 500, "throttleReadBpsDevice": [{"major": blkdev[0], "minor": blkdev[1], "rate": 1048576}]}
+    script = ("cat /proc/self/mountinfo; echo weight=$(cat /sys/fs/cgroup/blkio/blkio.weight "
+              "/sys/fs/cgroup/blkio/blkio.bfq.weight /sys/fs/cgroup/io.weight 2>/dev/null | head -1); cat /sys/fs/cgroup/blkio/blkio.throttle.read_bps_device "
+              "/sys/fs/cgroup/io.max 2>/dev/null; cat /data/file; touch /data/f 2>/dev/null || echo data-ro; grep ' /scratch ' /proc/mounts; "
               "stat -c '%F %a %u %g %t %T' /dev/vaktnull; echo x > /dev/vaktnull && echo devnull-ok; "
               "cat /proc/sys/net/ipv4/ip_forward /proc/sys/kernel/shm_rmid_forced; "
               "echo masked=$(cat /data/secret | wc -c); echo 1 > /proc/sys/kernel/shm_rmid_forced 2>/dev/null || echo sys-ro; "
@@ -332,6 +343,17 @@ def linux_fields(env):
     check("linux.resources: memory limit and CPU quota", "mem=33554432" in out and "quota=20000" in out, out)
     check("mounts: cgroup shows the container's own group, read-only", "99" in out.split(), out)
     check("root.readonly", "root-ro" in out, out)
+    rootline = [l for l in out.splitlines() if len(l.split()) > 6 and l.split()[0].isdigit() and l.split()[4] == "/"]
+    check("linux.rootfsPropagation rshared: the root is a shared mount", rootline and "shared:" in rootline[0], rootline)
+    if blkdev:
+        check("linux.resources.blockIO: a read throttle", f"{blkdev[0]}:{blkdev[1]} 1048576" in out
+              or f"{blkdev[0]}:{blkdev[1]} rbps=1048576" in out, out)
+        wline = [l for l in out.splitlines() if l.startswith("weight=")]
+        warned = any("blockIO.weight" in l.get("msg", "") for l in env.log_lines())
+        check("linux.resources.blockIO.weight: applied, or a warning where the scheduler has none",
+              (wline and wline[0].split()[-1].endswith("500")) or (wline == ["weight="] and warned), (wline, warned))
+    else:
+        print("skip: blockIO throttling: no block device in /proc/partitions")
     check("the run succeeded", p.returncode == 0, p.stderr)
     check("linux.cgroupsPath is removed after run", cgroup_dirs("/vakt-test/fields") == [])
 
