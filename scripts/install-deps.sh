@@ -14,7 +14,8 @@ libs="libyaml-dev libjansson-dev libarchive-dev zlib1g-dev libzstd-dev libseccom
 libssl-dev libcurl4-openssl-dev libsqlite3-dev libmicrohttpd-dev libhyperscan-dev libcmocka-dev"
 # Tools the tests and benchmarks run: schema validation, peers run side by side.
 tools="python3 python3-jsonschema python3-yaml python3-apt python3-rpm python3-packaging nodejs node-semver hyperfine time
-crun runc podman skopeo umoci debootstrap rpm db5.3-util zstd busybox-static uidmap iproute2 bubblewrap passt"
+crun runc podman conmon skopeo umoci debootstrap rpm db5.3-util zstd busybox-static uidmap iproute2 bubblewrap passt
+file procps"
 
 pkgs="$build $libs $tools"
 missing=""

@@ -223,7 +223,9 @@ out:
 
 /* ---- runc's command line ------------------------------------------------------------------ */
 
+#include <fcntl.h>
 #include <signal.h>
+#include <stdint.h>
 #include <sys/wait.h>
 #include <time.h>
 
@@ -689,6 +691,64 @@ static int verb_update(const parsed *p, const char *id)
 	return rc;
 }
 
+/* runc's ps table: ps(1) run with the given options (default -ef), its header and the
+ * lines whose PID column is one of the container's. */
+static int ps_table(const parsed *p, const pid_t *pids, size_t n)
+{
+	char *argv[64] = {(char *)(uintptr_t) "ps"};
+	int argc = 1;
+	if (p->npos > 1)
+		for (int k = 1; k < p->npos && argc < 62; k++)
+			argv[argc++] = (char *)(uintptr_t)p->pos[k];
+	else
+		argv[argc++] = (char *)(uintptr_t) "-ef";
+	int fds[2];
+	if (pipe2(fds, O_CLOEXEC) < 0)
+		return rt_usage("ps", "pipe: %s", strerror(errno));
+	pid_t c = fork();
+	if (c == 0) {
+		dup2(fds[1], 1);
+		execvp("ps", argv);
+		_exit(127);
+	}
+	close(fds[1]);
+	FILE *f = fdopen(fds[0], "r");
+	char line[4096];
+	int pid_col = -1, rc = VAKT_EXIT_OK;
+	while (f && fgets(line, sizeof(line), f)) {
+		char copy[4096], *save = NULL;
+		snprintf(copy, sizeof(copy), "%s", line);
+		if (pid_col < 0) {
+			int col = 0;
+			for (char *t = strtok_r(copy, " \t\n", &save); t; t = strtok_r(NULL, " \t\n", &save), col++)
+				if (strcmp(t, "PID") == 0)
+					pid_col = col;
+			fputs(line, stdout);
+			if (pid_col < 0) {
+				rc = rt_usage("ps", "the ps options given print no PID column");
+				break;
+			}
+			continue;
+		}
+		int col = 0;
+		for (char *t = strtok_r(copy, " \t\n", &save); t; t = strtok_r(NULL, " \t\n", &save), col++)
+			if (col == pid_col) {
+				long v = strtol(t, NULL, 10);
+				for (size_t k = 0; k < n; k++)
+					if (pids[k] == v)
+						fputs(line, stdout);
+				break;
+			}
+	}
+	if (f)
+		fclose(f);
+	int st;
+	waitpid(c, &st, 0);
+	if (rc == VAKT_EXIT_OK && !(WIFEXITED(st) && WEXITSTATUS(st) == 0))
+		rc = rt_usage("ps", "ps(1) failed (procps installs it)");
+	return rc;
+}
+
 static void print_list(json_t *arr, const parsed *p)
 {
 	const char *fmt = p->val[S_FORMAT] ? p->val[S_FORMAT] : "table";
@@ -772,7 +832,8 @@ static json_t *features_json(void)
 static int verb_small(const char *verb, int argc, char **argv, int i)
 {
 	parsed p;
-	if (parse_verb(verb, small_flags, argc, argv, i, false, &p) < 0)
+	/* ps: what follows the ID are ps(1)'s options */
+	if (parse_verb(verb, small_flags, argc, argv, i, strcmp(verb, "ps") == 0, &p) < 0)
 		return VAKT_EXIT_USAGE;
 	vakt_oci_rt rt = rt_of();
 	vakt_error *e = NULL;
@@ -828,29 +889,17 @@ static int verb_small(const char *verb, int argc, char **argv, int i)
 		if (vakt_oci_ps(&rt, id, &pids, &n, &e) < 0)
 			return rt_fail(e);
 		bool json = p.val[S_FORMAT] && strcmp(p.val[S_FORMAT], "json") == 0;
+		int rc_ps = VAKT_EXIT_OK;
 		if (json) {
 			printf("[");
 			for (size_t k = 0; k < n; k++)
 				printf("%s%d", k ? "," : "", (int)pids[k]);
 			printf("]\n");
 		} else {
-			printf("%-8s %s\n", "PID", "CMD");
-			for (size_t k = 0; k < n; k++) {
-				char path[64], cmd[512] = "";
-				snprintf(path, sizeof(path), "/proc/%d/cmdline", (int)pids[k]);
-				FILE *f = fopen(path, "re");
-				size_t got = f ? fread(cmd, 1, sizeof(cmd) - 1, f) : 0;
-				if (f)
-					fclose(f);
-				for (size_t c = 0; c + 1 < got; c++)
-					if (cmd[c] == '\0')
-						cmd[c] = ' ';
-				cmd[got] = '\0';
-				printf("%-8d %s\n", (int)pids[k], cmd);
-			}
+			rc_ps = ps_table(&p, pids, n);
 		}
 		free(pids);
-		return VAKT_EXIT_OK;
+		return rc_ps;
 	}
 	if (strcmp(verb, "events") == 0) {
 		unsigned interval = 5;

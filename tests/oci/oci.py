@@ -171,6 +171,11 @@ def lifecycle(env):
     p = env.oci("ps", "--format", "json", "life")
     pids = json.loads(p.stdout or "[]")
     check("ps --format json: the init is among the container's PIDs", int(open(pidfile).read()) in pids, p.stdout)
+    p = env.oci("ps", "life", "-eo", "pid,comm")
+    lines = p.stdout.splitlines()
+    check("ps with ps(1) options: the header and the container's processes only", lines[:1] == ["  PID COMMAND"]
+          and any(l.split()[0] == open(pidfile).read() for l in lines[1:]) and len(lines) <= 1 + len(pids),
+          p.stdout + p.stderr)
     p = env.oci("exec", "life", "cat", "/tmp/x")
     check("exec with a command: in the container's mount namespace", p.returncode == 0 and p.stdout == "started\n",
           p.stdout + p.stderr)
