@@ -224,9 +224,15 @@ out:
 /* ---- runc's command line ------------------------------------------------------------------ */
 
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdint.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/un.h>
 #include <sys/wait.h>
+#include <termios.h>
 #include <time.h>
 
 typedef struct flagdef {
@@ -412,6 +418,150 @@ static void run_forward(int sig)
 		kill(run_child, sig);
 }
 
+/* runc run in the foreground with process.terminal and no --console-socket: vakt is the
+ * console socket's other end itself, and copies between the pty and its own stdio (raw
+ * when that is a terminal, the window size passed on). */
+typedef struct fg_console {
+	char dir[64];
+	char path[96];
+	int listen_fd;
+} fg_console;
+
+static volatile sig_atomic_t winch;
+
+static void on_winch(int sig)
+{
+	(void)sig;
+	winch = 1;
+}
+
+static int fg_console_open(fg_console *fc)
+{
+	snprintf(fc->dir, sizeof(fc->dir), "/tmp/vakt-console-XXXXXX");
+	if (!mkdtemp(fc->dir))
+		return -1;
+	snprintf(fc->path, sizeof(fc->path), "%s/sock", fc->dir);
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", fc->path);
+	fc->listen_fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fc->listen_fd < 0 || bind(fc->listen_fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 || listen(fc->listen_fd, 1) < 0)
+		return -1;
+	return 0;
+}
+
+static void fg_console_close(fg_console *fc)
+{
+	if (fc->listen_fd >= 0)
+		close(fc->listen_fd);
+	unlink(fc->path);
+	rmdir(fc->dir);
+}
+
+/* The pty master the container's init sent (queued on our socket during create). */
+static int fg_console_master(fg_console *fc)
+{
+	int c = accept4(fc->listen_fd, NULL, NULL, SOCK_CLOEXEC);
+	if (c < 0)
+		return -1;
+	char data[64];
+	int fd = -1;
+	char cbuf[CMSG_SPACE(sizeof(int))];
+	struct iovec iov = {data, sizeof(data)};
+	struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf, .msg_controllen = sizeof(cbuf)};
+	if (recvmsg(c, &mh, MSG_CMSG_CLOEXEC) > 0) {
+		struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
+		if (cm && cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_RIGHTS)
+			memcpy(&fd, CMSG_DATA(cm), sizeof(int));
+	}
+	close(c);
+	return fd;
+}
+
+static bool write_all(int fd, const char *b, size_t n)
+{
+	while (n) {
+		ssize_t w = write(fd, b, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return false;
+		b += w, n -= (size_t)w;
+	}
+	return true;
+}
+
+/* Copy stdin -> master and master -> stdout until the process pid has exited and the
+ * master is drained. */
+static void fg_console_copy(int master, pid_t pid)
+{
+	struct termios saved, raw;
+	bool tty = isatty(0) && tcgetattr(0, &saved) == 0;
+	if (tty) {
+		raw = saved;
+		cfmakeraw(&raw);
+		tcsetattr(0, TCSANOW, &raw);
+	}
+	struct sigaction sa = {.sa_handler = on_winch};
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGWINCH, &sa, NULL);
+	winch = 1;
+	int pfd = (int)syscall(SYS_pidfd_open, pid, 0);
+	bool in_open = true, exited = false;
+	char buf[8192];
+	for (;;) {
+		if (winch) {
+			winch = 0;
+			struct winsize ws;
+			if (ioctl(0, TIOCGWINSZ, &ws) == 0)
+				ioctl(master, TIOCSWINSZ, &ws);
+		}
+		struct pollfd p[3] = {{in_open ? 0 : -1, POLLIN, 0}, {master, POLLIN, 0}, {exited ? -1 : pfd, POLLIN, 0}};
+		int r = poll(p, 3, exited ? 100 : -1);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			break;
+		if (r == 0 && exited)
+			break; /* exited and nothing more to read */
+		if (p[2].revents)
+			exited = true;
+		if (p[1].revents) {
+			ssize_t n = read(master, buf, sizeof(buf));
+			if (n <= 0)
+				break; /* EIO: every slave closed */
+			if (!write_all(1, buf, (size_t)n))
+				break;
+		}
+		if (p[0].revents) {
+			ssize_t n = read(0, buf, sizeof(buf));
+			if (n <= 0)
+				in_open = false;
+			else
+				write_all(master, buf, (size_t)n);
+		}
+	}
+	if (pfd >= 0)
+		close(pfd);
+	if (tty)
+		tcsetattr(0, TCSANOW, &saved);
+}
+
+/* process.terminal of the bundle's config.json, read for run's own console. */
+static bool bundle_wants_terminal(const char *bundle)
+{
+	char path[4096];
+	snprintf(path, sizeof(path), "%s/config.json", bundle ? bundle : ".");
+	json_t *j = NULL;
+	vakt_error *e = NULL;
+	if (vakt_oci_config_load_json(path, &j, &e) < 0) {
+		vakt_error_free(e);
+		return false; /* create reports it */
+	}
+	bool t = json_is_true(json_object_get(json_object_get(j, "process"), "terminal"));
+	json_decref(j);
+	return t;
+}
+
 static int verb_create(const char *verb, int argc, char **argv, int i, bool run)
 {
 	parsed p;
@@ -433,10 +583,23 @@ static int verb_create(const char *verb, int argc, char **argv, int i, bool run)
 	o.policy = pol;
 	bool refused = false;
 	o.ret_refused = &refused;
+	fg_console fc = {.listen_fd = -1};
+	bool own_console = run && !flag_true(&p, F_DETACH) && !o.console_socket && bundle_wants_terminal(o.bundle);
+	if (own_console) {
+		if (fg_console_open(&fc) < 0) {
+			fg_console_close(&fc);
+			vakt_oci_policy_free(pol);
+			return rt_usage(verb, "a console socket for process.terminal: %s", strerror(errno));
+		}
+		o.console_socket = fc.path;
+	}
 	vakt_oci_rt rt = rt_of();
 	pid_t pid;
 	int rc = vakt_oci_create(&rt, &o, &pid, &e);
 	vakt_oci_policy_free(pol);
+	int master = own_console && rc == 0 ? fg_console_master(&fc) : -1;
+	if (own_console)
+		fg_console_close(&fc);
 	if (rc < 0) {
 		rt_fail(e);
 		return refused ? 4 : 1;
@@ -460,6 +623,10 @@ static int verb_create(const char *verb, int argc, char **argv, int i, bool run)
 	int sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH};
 	for (size_t k = 0; k < sizeof(sigs) / sizeof(sigs[0]); k++)
 		sigaction(sigs[k], &sa, NULL);
+	if (master >= 0) {
+		fg_console_copy(master, pid);
+		close(master);
+	}
 	int st = 0;
 	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
 		;

@@ -490,6 +490,11 @@ def terminal(env):
         check("process.consoleSize", b"30 100" in data, data)
         os.close(fds[0])
     env.oci("delete", "--force", "tty1")
+    # run in the foreground without --console-socket: vakt holds the pty and copies
+    b2 = env.bundle(["sh", "-c", "tty; read x; echo got=$x; exit 3"], lambda c: c["process"].update(terminal=True))
+    p = env.oci("run", "--bundle", b2, "tty3", input="hello\n")
+    check("run with process.terminal and no --console-socket: vakt's own pty, stdin and stdout copied",
+          p.returncode == 3 and "/dev/pts/0" in p.stdout and "got=hello" in p.stdout, p.stdout + p.stderr)
     p = env.oci("create", "--bundle", b, "tty2")
     check("process.terminal without --console-socket is an error", p.returncode == 1 and "console-socket" in p.stderr,
           p.stderr)
