@@ -228,6 +228,7 @@ out:
 #include <signal.h>
 #include <stdint.h>
 #include <sys/ioctl.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/un.h>
@@ -742,13 +743,43 @@ static int verb_exec(int argc, char **argv, int i)
 		return rt_fail(e);
 	}
 	o.policy = pol;
+	/* a terminal without --console-socket, in the foreground: vakt holds the pty, as for
+	 * run; the process is started detached and, vakt being its subreaper, waited for */
+	fg_console fc = {.listen_fd = -1};
+	bool own_console = !o.detach && !o.console_socket && json_is_true(json_object_get(proc, "terminal"));
+	pid_t xpid = 0;
+	if (own_console) {
+		if (fg_console_open(&fc) < 0) {
+			fg_console_close(&fc);
+			vakt_oci_policy_free(pol);
+			json_decref(proc);
+			return rt_usage("exec", "a console socket for the terminal: %s", strerror(errno));
+		}
+		prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+		o.console_socket = fc.path;
+		o.detach = true;
+		o.ret_pid = &xpid;
+	}
 	vakt_oci_rt rt = rt_of();
 	int status = 0;
 	int rc = vakt_oci_exec(&rt, &o, &status, &e);
 	vakt_oci_policy_free(pol);
 	json_decref(proc);
+	int master = own_console && rc == 0 ? fg_console_master(&fc) : -1;
+	if (own_console)
+		fg_console_close(&fc);
 	if (rc < 0)
 		return rt_fail(e);
+	if (own_console) {
+		if (master >= 0) {
+			fg_console_copy(master, xpid);
+			close(master);
+		}
+		int st = 0;
+		while (waitpid(xpid, &st, 0) < 0 && errno == EINTR)
+			;
+		status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+	}
 	return status;
 }
 

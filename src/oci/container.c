@@ -2248,6 +2248,8 @@ int vakt_oci_exec(const vakt_oci_rt *rt, const vakt_oci_exec_opts *o, int *ret_s
 		kill(b, SIGKILL);
 		goto out;
 	}
+	if (o->ret_pid)
+		*o->ret_pid = b;
 	if (o->detach) {
 		waitpid(a, NULL, 0);
 		*ret_status = 0;

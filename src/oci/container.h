@@ -94,6 +94,7 @@ typedef struct vakt_oci_exec_opts {
 	bool detach;
 	unsigned preserve_fds;
 	const vakt_oci_policy *policy;
+	pid_t *ret_pid;		    /* the process's PID, host view (may be NULL) */
 } vakt_oci_exec_opts;
 
 /* Run a further process in a running container: its namespaces, its cgroup, its

@@ -189,6 +189,9 @@ def lifecycle(env):
     check("exec --process: the policy drops the capabilities and forces no_new_privs, the container's seccomp, "
           "the exit status", p.returncode == 4 and out[1:2] == ["0000000000000000"] and out[3:4] == ["1"]
           and out[5:6] == ["2"], p.stdout + p.stderr)
+    p = env.oci("exec", "-t", "life", "sh", "-c", "tty; read x; echo got=$x; exit 2", input="typed\n")
+    check("exec -t without --console-socket: vakt's own pty, the exit status", p.returncode == 2
+          and "/dev/pts/" in p.stdout and "got=typed" in p.stdout, p.stdout + p.stderr)
     xpid = os.path.join(env.t, "xpid")
     p = env.oci("exec", "--detach", "--pid-file", xpid, "life", "sleep", "30")
     check("exec --detach --pid-file", p.returncode == 0 and os.path.exists(xpid), p.stderr)
