@@ -1007,6 +1007,11 @@ __attribute__((noreturn)) static void init_main(init_ctx *x)
 	/* flock belongs to the open file: our copy of the state directory's descriptor
 	 * would hold the create lock for as long as the container lives */
 	close(x->state_dirfd);
+	/* not dumpable until exec: a process exec'd into the created container cannot ptrace
+	 * the init or open its /proc entries (/proc/1/exe is vakt: the CVE-2019-5736 class);
+	 * execve makes the container's own program dumpable again */
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+		init_fail(x, errno, "PR_SET_DUMPABLE");
 	init_wait_go(x, true);
 	/* joining: the user namespace first (the others are owned by it), then the rest */
 	if (x->ns_fd[VAKT_NS_USER] >= 0 && setns(x->ns_fd[VAKT_NS_USER], CLONE_NEWUSER) < 0)

@@ -155,6 +155,9 @@ def lifecycle(env):
           and st.get("ociVersion", "").startswith("1."), st)
     p = env.oci("create", "--bundle", b, "life")
     check("a second create of the same ID is refused", p.returncode == 1 and "already exists" in p.stderr, p.stderr)
+    p = env.oci("exec", "life", "sh", "-c", "cat /proc/1/exe > /dev/null && echo opened; readlink /proc/1/exe")
+    check("exec into a created container cannot open the init's /proc/1/exe (vakt's binary)",
+          "opened" not in p.stdout and "vakt" not in p.stdout, p.stdout + p.stderr)
     p = env.oci("start", "life")
     check("start", p.returncode == 0, p.stderr)
     check("state after start: running", status(env, "life") == "running")
