@@ -243,6 +243,18 @@ def lifecycle(env):
     p = env.oci("run", "--detach", "--bundle", b, "det")
     check("run --detach returns at once", p.returncode == 0, p.stderr)
     env.oci("delete", "--force", "det")
+    # kill --all reaches every process of the container, not only the init
+    b = env.bundle(["sh", "-c", "trap '' TERM; sleep 30 & sleep 30; wait"])
+    env.oci("run", "--detach", "--bundle", b, "many")
+    time.sleep(0.3)
+    n_before = len(json.loads(env.oci("ps", "--format", "json", "many").stdout or "[]"))
+    p = env.oci("kill", "--all", "many", "KILL")
+    deadline = time.time() + 10
+    while status(env, "many") != "stopped" and time.time() < deadline:
+        time.sleep(0.05)
+    check("kill --all KILL: every process of the container", p.returncode == 0 and n_before >= 3
+          and status(env, "many") == "stopped", (n_before, p.stderr))
+    env.oci("delete", "many")
     p = env.oci("features")
     f = json.loads(p.stdout or "{}")
     check("features", f.get("ociVersionMax", "").startswith("1.") and "pid" in f["linux"]["namespaces"]
