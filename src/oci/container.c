@@ -1502,13 +1502,17 @@ static int listen_start(int dirfd, vakt_error **err)
 	struct sockaddr_un sa = {.sun_family = AF_UNIX};
 	snprintf(sa.sun_path, sizeof(sa.sun_path), "/proc/self/fd/%d/start.sock", dirfd);
 	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 || listen(fd, 4) < 0) {
+	/* made 0600 from the start (connecting is starting the container; the directory is
+	 * searchable by others) */
+	mode_t old = umask(0177);
+	int r = fd < 0 ? -1 : bind(fd, (struct sockaddr *)&sa, sizeof(sa));
+	umask(old);
+	if (r < 0 || listen(fd, 4) < 0) {
 		int e = errno;
 		if (fd >= 0)
 			close(fd);
 		return vakt_error_set(err, VAKT_E_IO, "start.sock: %s", strerror(e));
 	}
-	fchmodat(dirfd, "start.sock", 0600, 0);
 	return fd;
 }
 
