@@ -638,6 +638,10 @@ static int read_resources(const rd *r, json_t *lin, vakt_oci_resources *res)
 		{
 			if (!json_is_string(v) || strchr(k, '/') || k[0] == '.' || strlen(k) > 255)
 				return bad(r, "linux.resources.unified", "'%s' must be a cgroup file name with a string value", k);
+			/* cgroup.procs, cgroup.kill, cgroup.subtree_control...: membership and
+			 * structure, not limits */
+			if (strncmp(k, "cgroup.", 7) == 0)
+				return bad(r, "linux.resources.unified", "'%s' is not a resource limit", k);
 			res->unified_keys[res->nunified] = k;
 			res->unified_values[res->nunified++] = json_string_value(v);
 		}
@@ -708,6 +712,20 @@ static int read_namespaces(const rd *r, json_t *lin, vakt_oci_config *c)
 	return 0;
 }
 
+/* runc's rule: only sysctls that belong to a namespace the container has (new or joined)
+ * may be set; anything else is the host's, and the init writes it as root. */
+static bool sysctl_namespaced(const vakt_oci_config *c, const char *k)
+{
+	if (strncmp(k, "kernel.msg", 10) == 0 || strcmp(k, "kernel.sem") == 0 || strncmp(k, "kernel.shm", 10) == 0 ||
+	    strncmp(k, "fs.mqueue.", 10) == 0)
+		return c->ns[VAKT_NS_IPC].present;
+	if (strncmp(k, "net.", 4) == 0)
+		return c->ns[VAKT_NS_NET].present;
+	if (strcmp(k, "kernel.hostname") == 0 || strcmp(k, "kernel.domainname") == 0)
+		return c->ns[VAKT_NS_UTS].present;
+	return false;
+}
+
 static int read_linux(const rd *r, json_t *cfg, vakt_oci_config *c)
 {
 	json_t *lin;
@@ -720,6 +738,8 @@ static int read_linux(const rd *r, json_t *cfg, vakt_oci_config *c)
 	    get_strv(r, lin, "readonlyPaths", "linux.readonlyPaths", &c->readonly_paths) < 0 ||
 	    get_str(r, lin, "mountLabel", "linux.mountLabel", false, &c->mount_label) < 0)
 		return -1;
+	if (!c->ns[VAKT_NS_MNT].present)
+		return bad(r, "linux.namespaces", "a mount namespace is required: the container's mounts would be the host's");
 	if (c->ns[VAKT_NS_USER].present && !c->ns[VAKT_NS_USER].path && (!c->nuid_mappings || !c->ngid_mappings))
 		return bad(r, "linux.uidMappings", "a new user namespace needs uidMappings and gidMappings");
 	for (const char **p = c->masked_paths; p && *p; p++, c->nmasked++)
@@ -739,8 +759,16 @@ static int read_linux(const rd *r, json_t *cfg, vakt_oci_config *c)
 		json_object_foreach(sys, k, v)
 		{
 			/* a key with ".." or "/" would reach outside /proc/sys */
-			if (!json_is_string(v) || !*k || strstr(k, "..") || k[0] == '.' || strlen(k) > 255)
+			if (!json_is_string(v) || !*k || strstr(k, "..") || strchr(k, '/') || k[0] == '.' ||
+			    strlen(k) > 255)
 				return bad(r, "linux.sysctl", "'%s' must be a sysctl name with a string value", k);
+			if (!sysctl_namespaced(c, k))
+				return bad(r, "linux.sysctl",
+					   "'%s' is not isolated by the container's namespaces: writing it would change "
+					   "the host (allowed: kernel.msg*, kernel.sem, kernel.shm*, fs.mqueue.* with an "
+					   "IPC namespace; net.* with a network namespace; kernel.hostname and "
+					   "kernel.domainname with a UTS namespace)",
+					   k);
 			c->sysctl_keys[c->nsysctl] = k;
 			c->sysctl_values[c->nsysctl++] = json_string_value(v);
 		}
@@ -810,6 +838,10 @@ int vakt_oci_config_parse(json_t *cfg, const char *bundle, const char *file, vak
 	if (vakt_oci_process_parse(po, file, &c->process, err) < 0 || read_mounts(r, cfg, c) < 0 ||
 	    read_hooks(r, cfg, c) < 0 || read_linux(r, cfg, c) < 0)
 		goto fail;
+	if ((c->hostname || c->domainname) && !c->ns[VAKT_NS_UTS].present) {
+		bad(r, c->hostname ? "hostname" : "domainname", "needs a UTS namespace: it would be the host's name");
+		goto fail;
+	}
 	if (json_object_get(cfg, "annotations") && !json_is_object(json_object_get(cfg, "annotations"))) {
 		bad(r, "annotations", "must be an object");
 		goto fail;

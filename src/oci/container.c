@@ -84,6 +84,7 @@
 
 #define OCI_VERSION "1.2.0"
 #define MSG_MAX 4096
+#define STATE_MAX 65536 /* the state JSON given to hooks: annotations can be large */
 
 static const int ns_clone_flag[VAKT_NS_COUNT] = {CLONE_NEWPID, CLONE_NEWNET,  CLONE_NEWNS,	   CLONE_NEWIPC,
 						 CLONE_NEWUTS, CLONE_NEWUSER, CLONE_NEWCGROUP, CLONE_NEWTIME};
@@ -209,6 +210,14 @@ static int ctr_open(const vakt_oci_rt *rt, const char *id, bool shared, ctr *c, 
 		ctr_close(c);
 		return vakt_error_set(err, VAKT_E_IO, "locking container %s: %s", id, strerror(e));
 	}
+	/* while we waited for the lock, the container may have been deleted (and another
+	 * created under the same ID): the directory we hold must still be the one named */
+	struct stat held, named;
+	if (fstat(c->dirfd, &held) < 0 || held.st_nlink == 0 || stat(c->dir, &named) < 0 ||
+	    held.st_dev != named.st_dev || held.st_ino != named.st_ino) {
+		ctr_close(c);
+		return vakt_error_set(err, VAKT_E_NOTFOUND, "container \"%s\" does not exist", id);
+	}
 	_cleanup_close_ int sfd = openat(c->dirfd, "state.json", O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	if (sfd >= 0) {
 		json_error_t je;
@@ -250,6 +259,8 @@ static const char *ctr_status(const vakt_oci_rt *rt, const ctr *c)
 		return "creating";
 	if (!ctr_alive(c))
 		return "stopped";
+	if (json_is_true(json_object_get(c->st, "creating")))
+		return "creating"; /* its create is still running, or died half-way */
 	struct stat st;
 	if (fstatat(c->dirfd, "start.sock", &st, AT_SYMLINK_NOFOLLOW) == 0)
 		return "created";
@@ -382,7 +393,7 @@ typedef struct init_ctx {
 	int root_fd;
 	int tty_slave;
 	const vakt_seccomp_prog *seccomp;
-	char state[MSG_MAX];
+	char state[STATE_MAX];
 	bool userns; /* in a user namespace of our own: no mknod */
 	char exe[VAKT_OCI_MAX_PATH];
 	int state_dirfd; /* the parent's locked state directory: closed at once */
@@ -419,16 +430,18 @@ __attribute__((noreturn, format(printf, 3, 4))) static void init_fail(const init
 
 static void init_wait_go(init_ctx *x, bool with_state)
 {
-	char buf[MSG_MAX];
+	char small[8];
+	char *buf = with_state ? x->state : small;
+	size_t cap = with_state ? sizeof(x->state) : sizeof(small);
 	ssize_t n;
 	do
-		n = recv(x->sync, buf, sizeof(buf) - 1, 0);
+		n = recv(x->sync, buf, cap - 1, 0);
 	while (n < 0 && errno == EINTR);
 	if (n < 1 || buf[0] != 'G')
 		_exit(127); /* the parent gave up: it says why */
 	if (with_state) {
 		buf[n] = '\0';
-		snprintf(x->state, sizeof(x->state), "%s", buf + 1);
+		memmove(buf, buf + 1, (size_t)n); /* drop the 'G' */
 	}
 }
 
@@ -948,6 +961,12 @@ __attribute__((noreturn)) static void enter_exec(init_ctx *x, const vakt_oci_pro
 {
 	if (p->umask >= 0)
 		umask((mode_t)p->umask);
+	/* nothing of vakt's may reach the process (the CVE-2024-21626 class): every
+	 * descriptor above the preserved ones closes on exec, the start connection
+	 * included, whose closing tells `start` that exec happened. Before any filter, which
+	 * may not allow close_range */
+	if (syscall(SYS_close_range, 3 + preserve_fds, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
+		init_fail(x, errno, "close_range");
 	/* without no_new_privs, loading a filter needs CAP_SYS_ADMIN: load it while we
 	 * still have it, as runc does; with it, load last so that vakt's own calls
 	 * below need not be in the container's allow list */
@@ -959,11 +978,6 @@ __attribute__((noreturn)) static void enter_exec(init_ctx *x, const vakt_oci_pro
 	set_user_caps(x, p, setgroups_denied);
 	if (p->no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		init_fail(x, errno, "no_new_privs");
-	/* nothing of vakt's may reach the process (the CVE-2024-21626 class): every
-	 * descriptor above the preserved ones closes on exec, the start connection
-	 * included, whose closing tells `start` that exec happened */
-	if (syscall(SYS_close_range, 3 + preserve_fds, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
-		init_fail(x, errno, "close_range");
 	if (x->seccomp && p->no_new_privileges) {
 		int r = vakt_seccomp_load(x->seccomp);
 		if (r < 0)
@@ -1464,6 +1478,36 @@ static int apply_policy(const vakt_oci_rt *rt, const vakt_oci_create_opts *o, in
 	return 0;
 }
 
+/* state.json: vakt's record of the container (see container.h); creating marks the
+ * provisional one written right after clone. */
+static int write_state(ctr *ct, const char *id, pid_t pid, const char *bundle, const vakt_oci_config *c,
+		       const char *cgpath, bool seccomp_default, bool creating, vakt_error **err)
+{
+	char created[64];
+	rfc3339_now(created, sizeof(created));
+	json_t *st = json_object();
+	json_object_set_new(st, "id", json_string(id));
+	json_object_set_new(st, "pid", json_integer(pid));
+	json_object_set_new(st, "pidStart", json_integer((json_int_t)pid_start(pid, NULL)));
+	json_object_set_new(st, "bundle", json_string(bundle));
+	json_object_set_new(st, "rootfs", json_string(c->root_path));
+	json_object_set_new(st, "created", json_string(created));
+	json_object_set_new(st, "owner", json_string(""));
+	json_object_set_new(st, "cgroupsPath", json_string(cgpath));
+	json_object_set_new(st, "seccompDefault", json_boolean(seccomp_default));
+	if (creating)
+		json_object_set_new(st, "creating", json_true());
+	json_t *ann = json_object_get(c->json, "annotations");
+	json_object_set_new(st, "annotations", json_is_object(ann) ? json_deep_copy(ann) : json_object());
+	char *s = json_dumps(st, JSON_COMPACT);
+	json_decref(st);
+	int r = write_file_atomic(ct->dirfd, "state.json", s, strlen(s), 0600);
+	free(s);
+	if (r < 0)
+		return vakt_error_set(err, VAKT_E_IO, "%s/state.json: %s", ct->dir, strerror(-r));
+	return 0;
+}
+
 static int write_pid_file(const char *path, pid_t pid, vakt_error **err)
 {
 	/* written beside its final name and renamed, so an engine never reads half of it */
@@ -1564,6 +1608,27 @@ int vakt_oci_create(const vakt_oci_rt *rt, const vakt_oci_create_opts *o, pid_t 
 		free(s);
 		if (r < 0) {
 			rc = vakt_error_set(err, VAKT_E_IO, "%s/config.json: %s", dir, strerror(-r));
+			goto fail;
+		}
+	}
+	/* root.path as the runtime will use it (a relative one joined to the bundle, which
+	 * the policy could not see), and the bind sources once more, as the kernel will walk
+	 * them: neither may be a denied host path */
+	{
+		const char *hit = vakt_oci_policy_denied_path(o->policy, c->root_path);
+		const char *field = "root.path", *what = c->root_path;
+		char mf[32];
+		for (size_t i = 0; !hit && i < c->nmounts; i++)
+			if (c->mounts[i].bind && (hit = vakt_oci_policy_denied_path(o->policy, c->mounts[i].source))) {
+				snprintf(mf, sizeof(mf), "mounts[%zu]", i);
+				field = mf, what = c->mounts[i].source;
+			}
+		if (hit) {
+			if (o->ret_refused)
+				*o->ret_refused = true;
+			rc = vakt_error_set(err, VAKT_E_USAGE,
+					    "container %s refused by the policy (%s): mounts: %s: %s is the host's %s", o->id,
+					    o->policy->source, field, what, hit);
 			goto fail;
 		}
 	}
@@ -1676,13 +1741,21 @@ int vakt_oci_create(const vakt_oci_rt *rt, const vakt_oci_create_opts *o, pid_t 
 			goto fail;
 		}
 	}
+	/* a provisional record, so that if this process dies half-way, `delete` finds the
+	 * init and the cgroup to remove (status "creating") */
+	if ((rc = write_state(&ct, o->id, pid, bundle, c, vakt_ocicg_path(cg), seccomp_default, true, err)) < 0)
+		goto fail;
 	state = hook_state(c, o->id, bundle, "creating", pid);
 	{
 		_cleanup_free_ char *msg = xasprintf("G%s", state);
-		if (strlen(msg) >= MSG_MAX) {
-			/* hooks would see a truncated state: the annotations are too large */
-			rc = vakt_error_set(err, VAKT_E_LIMIT, "annotations: the state passed to hooks exceeds %d bytes", MSG_MAX);
-			goto fail;
+		if (strlen(msg) >= STATE_MAX) {
+			if (c->nhooks[VAKT_HOOK_CREATE_CONTAINER] || c->nhooks[VAKT_HOOK_START_CONTAINER]) {
+				/* hooks would see a truncated state: the annotations are too large */
+				rc = vakt_error_set(err, VAKT_E_LIMIT,
+						    "annotations: the state passed to hooks exceeds %d bytes", STATE_MAX);
+				goto fail;
+			}
+			msg[1] = '\0'; /* no hook in the container needs it */
 		}
 		if (send(sp[0], msg, strlen(msg), MSG_NOSIGNAL) < 0) {
 			rc = vakt_error_set(err, VAKT_E_IO, "the container's init: %s", strerror(errno));
@@ -1726,30 +1799,8 @@ int vakt_oci_create(const vakt_oci_rt *rt, const vakt_oci_create_opts *o, pid_t 
 			goto fail;
 		}
 	}
-	{
-		char created[64];
-		rfc3339_now(created, sizeof(created));
-		json_t *st = json_object();
-		json_object_set_new(st, "id", json_string(o->id));
-		json_object_set_new(st, "pid", json_integer(pid));
-		json_object_set_new(st, "pidStart", json_integer((json_int_t)pid_start(pid, NULL)));
-		json_object_set_new(st, "bundle", json_string(bundle));
-		json_object_set_new(st, "rootfs", json_string(c->root_path));
-		json_object_set_new(st, "created", json_string(created));
-		json_object_set_new(st, "owner", json_string(""));
-		json_object_set_new(st, "cgroupsPath", json_string(vakt_ocicg_path(cg)));
-		json_object_set_new(st, "seccompDefault", json_boolean(seccomp_default));
-		json_t *ann = json_object_get(c->json, "annotations");
-		json_object_set_new(st, "annotations", json_is_object(ann) ? json_deep_copy(ann) : json_object());
-		char *s = json_dumps(st, JSON_COMPACT);
-		json_decref(st);
-		int r = write_file_atomic(ct.dirfd, "state.json", s, strlen(s), 0600);
-		free(s);
-		if (r < 0) {
-			rc = vakt_error_set(err, VAKT_E_IO, "%s/state.json: %s", dir, strerror(-r));
-			goto fail;
-		}
-	}
+	if ((rc = write_state(&ct, o->id, pid, bundle, c, vakt_ocicg_path(cg), seccomp_default, false, err)) < 0)
+		goto fail;
 	if (o->pid_file && (rc = write_pid_file(o->pid_file, pid, err)) < 0) {
 		unlinkat(ct.dirfd, "state.json", 0);
 		goto fail;
@@ -1963,8 +2014,10 @@ int vakt_oci_delete(const vakt_oci_rt *rt, const char *id, bool force, vakt_erro
 		return (*err)->code;
 	int rc = 0;
 	const char *status = ctr_status(rt, &ct);
-	if (strcmp(status, "stopped") != 0 && strcmp(status, "creating") != 0) {
-		if (!force) {
+	if (strcmp(status, "stopped") != 0) {
+		/* as runc: a created container (its process never ran) is deleted without
+		 * --force; so is one whose create died half-way */
+		if (!force && strcmp(status, "created") != 0 && strcmp(status, "creating") != 0) {
 			rc = vakt_error_set(err, VAKT_E_USAGE, "cannot delete container %s that is not stopped: %s", id, status);
 			goto out;
 		}
@@ -2246,6 +2299,9 @@ int vakt_oci_exec(const vakt_oci_rt *rt, const vakt_oci_exec_opts *o, int *ret_s
 	}
 	int nsflags = ns_to_join(ct.pid);
 	cg = ctr_cgroup(rt, &ct);
+	/* everything needed is loaded, and the pidfd pins the init: let go of the lock, or
+	 * an interactive exec would block delete, pause and update for as long as it runs */
+	ctr_close(&ct);
 	if (pipe2(errp, O_CLOEXEC) < 0 || pipe2(go, O_CLOEXEC) < 0) {
 		rc = vakt_error_set(err, VAKT_E_IO, "pipe: %s", strerror(errno));
 		goto out;
@@ -2265,7 +2321,6 @@ int vakt_oci_exec(const vakt_oci_rt *rt, const vakt_oci_exec_opts *o, int *ret_s
 		char g;
 		if (read(go[0], &g, 1) != 1)
 			_exit(127);
-		close(ct.dirfd); /* its shared lock must not outlive exec */
 		init_ctx x = {.c = c, .o = NULL, .sync = errp[1], .conn = -1, .console = console, .root_fd = -1,
 			      .tty_slave = -1, .seccomp = have_seccomp ? &prog : NULL, .state_dirfd = -1};
 		if (nsflags && setns(pfd, nsflags) < 0)

@@ -77,8 +77,8 @@ int vakt_oci_delete(const vakt_oci_rt *rt, const char *id, bool force, vakt_erro
 
 int vakt_oci_pause(const vakt_oci_rt *rt, const char *id, bool pause, vakt_error **err);
 
-/* New limits for a running container, checked against the policy (pidsLimit cannot be
- * lifted above it). */
+/* New limits for a running container, checked against the policy: its pidsLimit cannot
+ * be lifted to unlimited (it is a default, not a ceiling, as at create). */
 int vakt_oci_update(const vakt_oci_rt *rt, const char *id, const vakt_oci_resources *res,
 		    const vakt_oci_policy *pol, vakt_error **err);
 

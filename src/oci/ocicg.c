@@ -180,17 +180,21 @@ static char *own_group(const char *name)
 	return xstrdup("/");
 }
 
+/* No "." or ".." component (the path must not name the caller's own group or climb out
+ * of the hierarchy), and at least one component (not the hierarchy's root). */
 static bool path_ok(const char *p)
 {
+	size_t n = 0;
 	for (const char *s = p; *s;) {
 		while (*s == '/')
 			s++;
 		size_t l = strcspn(s, "/");
-		if (l == 2 && s[0] == '.' && s[1] == '.')
+		if ((l == 1 && s[0] == '.') || (l == 2 && s[0] == '.' && s[1] == '.'))
 			return false;
+		n += l > 0;
 		s += l;
 	}
-	return true;
+	return n > 0;
 }
 
 int vakt_ocicg_open(const char *root, const char *cgroups_path, const char *id, bool create, vakt_ocicg **ret,
@@ -207,7 +211,9 @@ int vakt_ocicg_open(const char *root, const char *cgroups_path, const char *id, 
 				      "running systemd",
 				      cgroups_path);
 	if (!path_ok(cgroups_path))
-		return vakt_error_set(err, VAKT_E_INVALID, "linux.cgroupsPath '%s' must not contain '..'", cgroups_path);
+		return vakt_error_set(err, VAKT_E_INVALID,
+				      "linux.cgroupsPath '%s' must name a group below the root, without '.' or '..'",
+				      cgroups_path);
 	vakt_ocicg *cg = xcalloc(1, sizeof(*cg));
 	cg->path = xstrdup(cgroups_path);
 	struct statfs sf;
@@ -254,6 +260,15 @@ int vakt_ocicg_open(const char *root, const char *cgroups_path, const char *id, 
 			w[-1] = '\0';
 		if (!create)
 			continue;
+		/* a group that already has processes is someone else's (a service, the engine):
+		 * the container must not join it, nor its removal kill them */
+		_cleanup_free_ char *procs = rd(d, "cgroup.procs");
+		if (procs && procs[strspn(procs, " \n")]) {
+			vakt_error_set(err, VAKT_E_INVALID, "linux.cgroupsPath '%s': %s is in use by other processes",
+				       cgroups_path, d);
+			vakt_ocicg_free(cg);
+			return VAKT_E_INVALID;
+		}
 		int r = mkdir_p(d);
 		if (r < 0) {
 			/* the systemd named hierarchy and net_* are bookkeeping: a failure there is
@@ -361,6 +376,16 @@ int vakt_ocicg_apply(vakt_ocicg *cg, const vakt_oci_resources *res, void (*warn)
 		     vakt_error **err)
 {
 	bool v2 = cg->v2;
+	/* linux.resources.unified first: the typed fields below (the policy's pids limit
+	 * among them) are written after it and win */
+	for (size_t i = 0; i < res->nunified; i++) {
+		if (!v2)
+			return vakt_error_set(err, VAKT_E_INVALID, "linux.resources.unified: this host does not use cgroup v2");
+		int r = wr(cg->h[0].dir, res->unified_keys[i], res->unified_values[i]);
+		if (r < 0)
+			return vakt_error_set(err, VAKT_E_INVALID, "linux.resources.unified.%s: %s", res->unified_keys[i],
+					      strerror(-r));
+	}
 	if (res->memory_limit > 0) {
 		if (v2 ? put(cg, "memory", "memory.max", "linux.resources.memory.limit", err, "%" PRId64, res->memory_limit) < 0
 		       : put(cg, "memory", "memory.limit_in_bytes", "linux.resources.memory.limit", err, "%" PRId64,
@@ -437,14 +462,6 @@ int vakt_ocicg_apply(vakt_ocicg *cg, const vakt_oci_resources *res, void (*warn)
 		       : put(cg, "blkio", v1thr[t->kind], "linux.resources.blockIO", err, "%" PRId64 ":%" PRId64 " %" PRIu64,
 			     t->major, t->minor, t->rate) < 0)
 			return VAKT_E_INVALID;
-	}
-	for (size_t i = 0; i < res->nunified; i++) {
-		if (!v2)
-			return vakt_error_set(err, VAKT_E_INVALID, "linux.resources.unified: this host does not use cgroup v2");
-		int r = wr(cg->h[0].dir, res->unified_keys[i], res->unified_values[i]);
-		if (r < 0)
-			return vakt_error_set(err, VAKT_E_INVALID, "linux.resources.unified.%s: %s", res->unified_keys[i],
-					      strerror(-r));
 	}
 	return apply_devices(cg, res, warn, ud, err);
 }

@@ -614,15 +614,18 @@ static bool mount_is_bind(const mount_view *m)
 	return false;
 }
 
-/* The clean forms of a bind source: lexical, and after realpath when it differs. */
+/* The clean forms of a bind source: lexical, and after realpath(3) of the source as
+ * given when that differs. */
 static void source_forms(const char *source, char **ret_lex, char **ret_real)
 {
 	*ret_lex = path_clean(source);
 	*ret_real = NULL;
 	if (!*ret_lex)
 		return;
+	/* realpath of the source as written, as the kernel will walk it ("/dev/fd/../root"
+	 * is /proc/<pid>/root, not the "/dev/root" its lexical form suggests) */
 	char buf[PATH_MAX];
-	if (realpath(*ret_lex, buf)) {
+	if (realpath(source, buf)) {
 		char *r = path_clean(buf);
 		if (r && strcmp(r, *ret_lex) != 0)
 			*ret_real = r;
@@ -767,15 +770,51 @@ static const char *denied_host_path(const vakt_oci_policy *pol, const char *src,
 	return NULL;
 }
 
-static int rule_mounts(apply_ctx *c, json_t *mounts)
+/* Filesystems a container may mount itself: kernel pseudo-filesystems and tmpfs. Any
+ * other type mounts something of the host's (a disk, devtmpfs with every device, an
+ * overlay over host directories) and is refused, as binds of denied paths are. */
+static const char *const pseudo_fs[] = {"proc", "sysfs", "tmpfs", "devpts", "mqueue", "cgroup", "cgroup2"};
+
+const char *vakt_oci_policy_denied_path(const vakt_oci_policy *pol, const char *path)
 {
+	_cleanup_free_ char *lex = NULL, *real = NULL;
+	source_forms(path, &lex, &real);
+	bool sock;
+	const char *hit = lex ? denied_host_path(pol, lex, &sock) : NULL;
+	if (!hit && real)
+		hit = denied_host_path(pol, real, &sock);
+	return hit;
+}
+
+static int rule_mounts(apply_ctx *c, json_t *mounts, json_t *root)
+{
+	json_t *rp = json_object_get(root, "path");
+	if (json_is_string(rp) && json_string_value(rp)[0] == '/') {
+		const char *hit = vakt_oci_policy_denied_path(c->pol, json_string_value(rp));
+		if (hit)
+			act(c, VAKT_OCI_ACT_DENIED, "mounts", "root.path",
+			    "the container's root %s is the host's %s", json_string_value(rp), hit);
+	}
 	for (size_t i = 0; mounts && i < json_array_size(mounts); i++) {
 		mount_view m;
 		int rc = mount_at(c, mounts, i, &m);
 		if (rc < 0)
 			return rc;
-		if (!mount_is_bind(&m))
+		if (!mount_is_bind(&m)) {
+			bool ok = false;
+			for (size_t k = 0; m.type && k < VAKT_ARRAY_SIZE(pseudo_fs); k++)
+				ok |= strcmp(m.type, pseudo_fs[k]) == 0;
+			if (!ok) {
+				_cleanup_free_ char *f = xasprintf("mounts[%zu]", i);
+				act(c, VAKT_OCI_ACT_DENIED, "mounts", f,
+				    "a %s mount (source %s) at %s: only binds and kernel pseudo-filesystems "
+				    "(proc, sysfs, tmpfs, devpts, mqueue, cgroup) are allowed; others "
+				    "expose the host's devices or filesystems",
+				    m.type ? m.type : "(no type)", m.source ? m.source : "(none)",
+				    m.destination ? m.destination : "(no destination)");
+			}
 			continue;
+		}
 		_cleanup_free_ char *lex = NULL, *real = NULL;
 		source_forms(m.source, &lex, &real);
 		bool sock = false;
@@ -1130,7 +1169,7 @@ int vakt_oci_policy_apply(const vakt_oci_policy *pol, json_t *config, vakt_oci_r
 	if (rc == 0)
 		rc = rule_host_namespaces(&c, namespaces);
 	if (rc == 0)
-		rc = rule_mounts(&c, mounts);
+		rc = rule_mounts(&c, mounts, json_object_get(config, "root"));
 	if (rc == 0)
 		rc = rule_no_new_privileges(&c, process);
 	if (rc == 0)

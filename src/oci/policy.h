@@ -20,7 +20,11 @@
  *                   device and inode) as the one vakt itself runs in. Joining another
  *                   container's or a pod's namespace (/proc/PID/ns/X, /var/run/netns/Y)
  *                   is allowed.
- *   mounts          bind mounts (type "bind", or a "bind"/"rbind" option) whose source is
+ *   mounts          mounts of any type but a bind or a kernel pseudo-filesystem (proc,
+ *                   sysfs, tmpfs, devpts, mqueue, cgroup, cgroup2) are refused in both
+ *                   modes (devtmpfs, a disk, an overlay would expose the host's), and so is
+ *                   a root.path that is a denied host path (/ above all). Then:
+ *                   bind mounts (type "bind", or a "bind"/"rbind" option) whose source is
  *                   a denied host path, or a directory above one, are refused in both
  *                   modes. Built in: the engine sockets /run/docker.sock,
  *                   /run/containerd/containerd.sock, /run/podman/podman.sock,
@@ -179,6 +183,11 @@ void vakt_oci_result_print_text(const vakt_oci_result *r, FILE *out);
 /* {"denied": B, "seccompDefault": B, "actions": [{"kind", "rule", "field", "message"}]},
  * indented by 2, with a final newline. */
 void vakt_oci_result_print_json(const vakt_oci_result *r, FILE *out);
+
+/* The denied host path (built in or the policy's) that path is, lies above, or (for
+ * the trees that deny what is beneath) lies beneath, lexically or after realpath(3);
+ * NULL when none. The runtime checks root.path and bind sources with it again. */
+const char *vakt_oci_policy_denied_path(const vakt_oci_policy *pol, const char *path);
 
 /* Capability number of a name ("SYS_ADMIN", "CAP_SYS_ADMIN", any case), or -1. Known:
  * CAP_CHOWN (0) .. CAP_CHECKPOINT_RESTORE (40). */

@@ -136,6 +136,7 @@ def main():
         terminal(env)
         policy_fields(env)
         bad_input(env)
+        escapes(env)
         left = [d for d in os.listdir(env.root) if d != "seccomp~cache"] if os.path.isdir(env.root) else []
         check("nothing is left under --root", left == [], left)
     print(f"vakt oci: {failures} failures")
@@ -631,6 +632,81 @@ def bad_input(env):
         p = os.path.join(env.rootfs, d)
         if os.path.isdir(p) and not os.path.islink(p):
             shutil.rmtree(p)
+
+
+def escapes(env):
+    """Configs that would reach the host if the runtime trusted them: each is refused,
+    and nothing is left behind."""
+    def refused(name, edit, want, code=(1, 4), policy=None):
+        p = env.run(["true"], edit, policy=policy, cid="esc")
+        check(f"refused: {name}", p.returncode in code and want in p.stderr
+              and not os.path.exists(os.path.join(env.root, "esc")), (p.returncode, p.stderr))
+        env.oci("delete", "--force", "esc")
+
+    refused("a sysctl of the host's (kernel.core_pattern)",
+            lambda c: c["linux"].update(sysctl={"kernel.core_pattern": "|/tmp/x"}), "not isolated")
+    refused("a sysctl key with a slash", lambda c: c["linux"].update(sysctl={"net/ipv4/ip_forward": "1"}),
+            "must be a sysctl name")
+    refused("a bind source through /dev/fd/.. (the host's root)",
+            lambda c: c["mounts"].append({"destination": "/h", "type": "bind", "source": "/dev/fd/../root",
+                                          "options": ["rbind"]}), "mounts", code=(4,))
+    refused("a devtmpfs mount (every host device)",
+            lambda c: c["mounts"].append({"destination": "/hostdev", "type": "devtmpfs", "source": "devtmpfs"}),
+            "devtmpfs", code=(4,))
+    refused("root.path /", lambda c: c["root"].update(path="/"), "root.path", code=(4,))
+    refused("a relative root.path climbing to /", lambda c: c["root"].update(path="../../../../../../.."),
+            "root.path", code=(4,))
+    refused("linux.resources.unified cgroup.procs",
+            lambda c: c["linux"].update(resources={"unified": {"cgroup.procs": "1"}}), "not a resource limit")
+    refused("cgroupsPath at the hierarchy's root", lambda c: c["linux"].update(cgroupsPath="/"), "below the root")
+    refused("cgroupsPath naming the caller's own group", lambda c: c["linux"].update(cgroupsPath="./x/."),
+            "without '.'")
+    # a group that already has processes is not joined (nor killed at delete)
+    base = "/sys/fs/cgroup" if os.path.exists("/sys/fs/cgroup/cgroup.controllers") else "/sys/fs/cgroup/pids"
+    busy = os.path.join(base, "vakt-test-busy")
+    os.makedirs(busy, exist_ok=True)
+    sleeper = subprocess.Popen(["sleep", "30"])
+    try:
+        open(os.path.join(busy, "cgroup.procs"), "w").write(str(sleeper.pid))
+        refused("cgroupsPath naming a group in use", lambda c: c["linux"].update(cgroupsPath="/vakt-test-busy"),
+                "in use by other processes")
+        check("the busy group's process is untouched", sleeper.poll() is None)
+    finally:
+        sleeper.kill()
+        sleeper.wait()
+        for _ in range(50):
+            try:
+                os.rmdir(busy)
+                break
+            except OSError:
+                time.sleep(0.05)
+    refused("no mount namespace (with hostNamespaces allowed)",
+            lambda c: c["linux"].update(namespaces=[n for n in c["linux"]["namespaces"] if n["type"] != "mount"]),
+            "a mount namespace is required", policy="hostNamespaces: allow\n")
+    refused("a hostname without a UTS namespace",
+            lambda c: c["linux"].update(namespaces=[n for n in c["linux"]["namespaces"] if n["type"] != "uts"]),
+            "UTS namespace")
+    # a create that dies half-way: its record lets delete remove the init and the cgroup
+    killer = os.path.join(env.t, "kill-create.sh")
+    open(killer, "w").write("#!/bin/sh\nkill -9 $PPID\n")
+    os.chmod(killer, 0o755)
+    b = env.bundle(["true"], lambda c: c.update(hooks={"createRuntime": [{"path": killer}]}))
+    p = env.oci("create", "--bundle", b, "halfway")
+    st = status(env, "halfway")
+    cg = json.load(open(os.path.join(env.root, "halfway", "state.json"))).get("cgroupsPath") \
+        if os.path.exists(os.path.join(env.root, "halfway", "state.json")) else None
+    check("a create killed half-way leaves a record", p.returncode == -9 and st in ("creating", "stopped") and cg,
+          (p.returncode, st, cg))
+    p = env.oci("delete", "halfway")
+    check("delete cleans up after a create killed half-way", p.returncode == 0
+          and not os.path.exists(os.path.join(env.root, "halfway")) and (not cg or cgroup_dirs(cg) == []),
+          (p.stderr, cg and cgroup_dirs(cg)))
+    # delete of a created container needs no --force (as runc)
+    b = env.bundle(["true"])
+    env.oci("create", "--bundle", b, "created-del")
+    p = env.oci("delete", "created-del")
+    check("delete of a created container without --force", p.returncode == 0 and status(env, "created-del") is None,
+          p.stderr)
 
 
 if __name__ == "__main__":
