@@ -240,6 +240,9 @@ static const char *ctr_str(const ctr *c, const char *k)
 
 static vakt_ocicg *ctr_cgroup(const vakt_oci_rt *rt, const ctr *c)
 {
+	json_t *saved = json_object_get(c->st, "cgroup");
+	if (saved)
+		return vakt_ocicg_restore(saved);
 	vakt_ocicg *cg = NULL;
 	vakt_error *e = NULL;
 	if (vakt_ocicg_open(rt->cgroup_root, ctr_str(c, "cgroupsPath"), ctr_str(c, "id"), false, &cg, &e) < 0)
@@ -1481,7 +1484,7 @@ static int apply_policy(const vakt_oci_rt *rt, const vakt_oci_create_opts *o, in
 /* state.json: vakt's record of the container (see container.h); creating marks the
  * provisional one written right after clone. */
 static int write_state(ctr *ct, const char *id, pid_t pid, const char *bundle, const vakt_oci_config *c,
-		       const char *cgpath, bool seccomp_default, bool creating, vakt_error **err)
+		       const vakt_ocicg *cg, bool seccomp_default, bool creating, vakt_error **err)
 {
 	char created[64];
 	rfc3339_now(created, sizeof(created));
@@ -1493,7 +1496,8 @@ static int write_state(ctr *ct, const char *id, pid_t pid, const char *bundle, c
 	json_object_set_new(st, "rootfs", json_string(c->root_path));
 	json_object_set_new(st, "created", json_string(created));
 	json_object_set_new(st, "owner", json_string(""));
-	json_object_set_new(st, "cgroupsPath", json_string(cgpath));
+	json_object_set_new(st, "cgroupsPath", json_string(vakt_ocicg_path(cg)));
+	json_object_set_new(st, "cgroup", vakt_ocicg_save(cg));
 	json_object_set_new(st, "seccompDefault", json_boolean(seccomp_default));
 	if (creating)
 		json_object_set_new(st, "creating", json_true());
@@ -1743,7 +1747,7 @@ int vakt_oci_create(const vakt_oci_rt *rt, const vakt_oci_create_opts *o, pid_t 
 	}
 	/* a provisional record, so that if this process dies half-way, `delete` finds the
 	 * init and the cgroup to remove (status "creating") */
-	if ((rc = write_state(&ct, o->id, pid, bundle, c, vakt_ocicg_path(cg), seccomp_default, true, err)) < 0)
+	if ((rc = write_state(&ct, o->id, pid, bundle, c, cg, seccomp_default, true, err)) < 0)
 		goto fail;
 	state = hook_state(c, o->id, bundle, "creating", pid);
 	{
@@ -1799,7 +1803,7 @@ int vakt_oci_create(const vakt_oci_rt *rt, const vakt_oci_create_opts *o, pid_t 
 			goto fail;
 		}
 	}
-	if ((rc = write_state(&ct, o->id, pid, bundle, c, vakt_ocicg_path(cg), seccomp_default, false, err)) < 0)
+	if ((rc = write_state(&ct, o->id, pid, bundle, c, cg, seccomp_default, false, err)) < 0)
 		goto fail;
 	if (o->pid_file && (rc = write_pid_file(o->pid_file, pid, err)) < 0) {
 		unlinkat(ct.dirfd, "state.json", 0);

@@ -514,6 +514,59 @@ int vakt_ocicg_freeze(vakt_ocicg *cg, bool freeze, vakt_error **err)
 			      freeze ? "frozen" : "thawed");
 }
 
+#define MAX_DEPTH 32 /* nested groups the container may have made below its own */
+
+/* Call fn on dir and every group below it (children first when post), at most MAX_DEPTH
+ * levels: a container's root may create groups in a writable cgroup mount and move its
+ * processes there. Directories only, no symlinks (cgroupfs has none). */
+static void walk(const char *dir, unsigned depth, bool post, void (*fn)(const char *d, void *ud), void *ud)
+{
+	if (!post)
+		fn(dir, ud);
+	DIR *d = depth < MAX_DEPTH ? opendir(dir) : NULL;
+	struct dirent *de;
+	while (d && (de = readdir(d))) {
+		if (de->d_type != DT_DIR || de->d_name[0] == '.')
+			continue;
+		_cleanup_free_ char *sub = xasprintf("%s/%s", dir, de->d_name);
+		walk(sub, depth + 1, post, fn, ud);
+	}
+	if (d)
+		closedir(d);
+	if (post)
+		fn(dir, ud);
+}
+
+typedef struct pid_acc {
+	pid_t *v;
+	size_t n, cap;
+} pid_acc;
+
+static void collect_pids(const char *dir, void *ud)
+{
+	pid_acc *a = ud;
+	_cleanup_free_ char *s = rd(dir, "cgroup.procs");
+	for (char *p = s; p && *p;) {
+		char *end;
+		long x = strtol(p, &end, 10);
+		if (end == p)
+			break;
+		if (a->n == a->cap)
+			a->v = xrealloc(a->v, (a->cap = a->cap ? 2 * a->cap : 16) * sizeof(*a->v));
+		a->v[a->n++] = (pid_t)x;
+		p = end;
+		while (*p == '\n')
+			p++;
+	}
+}
+
+static void rmdir_one(const char *dir, void *ud)
+{
+	bool *busy = ud;
+	if (rmdir(dir) < 0 && errno == EBUSY)
+		*busy = true;
+}
+
 static int cmp_pid(const void *a, const void *b)
 {
 	pid_t x = *(const pid_t *)a, y = *(const pid_t *)b;
@@ -525,26 +578,16 @@ int vakt_ocicg_pids(vakt_ocicg *cg, pid_t **ret, size_t *n, vakt_error **err)
 	const char *d = dir_of(cg, "pids");
 	if (!d)
 		d = cg->n ? cg->h[0].dir : NULL;
-	_cleanup_free_ char *s = d ? rd(d, "cgroup.procs") : NULL;
-	if (!s)
-		return vakt_error_set(err, VAKT_E_IO, "reading the container's cgroup %s: %s", d ? d : cg->path, strerror(errno));
-	size_t cap = 16, k = 0;
-	pid_t *v = xmalloc(cap * sizeof(*v));
-	for (char *p = s; *p;) {
-		char *end;
-		long x = strtol(p, &end, 10);
-		if (end == p)
-			break;
-		if (k == cap)
-			v = xrealloc(v, (cap *= 2) * sizeof(*v));
-		v[k++] = (pid_t)x;
-		p = end;
-		while (*p == '\n')
-			p++;
-	}
-	qsort(v, k, sizeof(*v), cmp_pid);
-	*ret = v;
-	*n = k;
+	struct stat st;
+	if (!d || stat(d, &st) < 0)
+		return vakt_error_set(err, VAKT_E_IO, "reading the container's cgroup %s: %s", d ? d : cg->path,
+				      strerror(d ? errno : ENOENT));
+	pid_acc a = {0};
+	walk(d, 0, false, collect_pids, &a);
+	if (a.n)
+		qsort(a.v, a.n, sizeof(*a.v), cmp_pid);
+	*ret = a.v ? a.v : xcalloc(1, sizeof(pid_t));
+	*n = a.n;
 	return 0;
 }
 
@@ -591,16 +634,48 @@ void vakt_ocicg_destroy(vakt_ocicg *cg)
 		vakt_error_free(e);
 	}
 	for (int tries = 0; tries < 250; tries++) {
-		bool left = false;
+		bool busy = false;
 		for (size_t i = 0; i < cg->n; i++)
-			if (rmdir(cg->h[i].dir) < 0 && errno == EBUSY)
-				left = true;
-		if (!left)
+			walk(cg->h[i].dir, 0, true, rmdir_one, &busy); /* the groups below first */
+		if (!busy)
 			break;
 		vakt_ocicg_kill(cg, SIGKILL);
 		sleep_ms(20);
 	}
 	vakt_ocicg_free(cg);
+}
+
+json_t *vakt_ocicg_save(const vakt_ocicg *cg)
+{
+	json_t *o = json_pack("{s:s,s:b,s:[]}", "path", cg->path, "v2", cg->v2, "groups");
+	json_t *a = json_object_get(o, "groups");
+	for (size_t i = 0; i < cg->n; i++)
+		json_array_append_new(a, json_pack("{s:s,s:s}", "name", cg->h[i].name, "dir", cg->h[i].dir));
+	return o;
+}
+
+vakt_ocicg *vakt_ocicg_restore(json_t *saved)
+{
+	json_t *a = json_object_get(saved, "groups");
+	const char *path = json_string_value(json_object_get(saved, "path"));
+	if (!path || !json_is_array(a) || json_array_size(a) > MAX_HIER)
+		return NULL;
+	vakt_ocicg *cg = xcalloc(1, sizeof(*cg));
+	cg->path = xstrdup(path);
+	cg->v2 = json_is_true(json_object_get(saved, "v2"));
+	size_t i;
+	json_t *g;
+	json_array_foreach(a, i, g)
+	{
+		const char *name = json_string_value(json_object_get(g, "name"));
+		const char *dir = json_string_value(json_object_get(g, "dir"));
+		/* only directories of the cgroup filesystem: the record is root's, but a
+		 * damaged one must not make kill or rmdir act elsewhere */
+		if (!name || !dir || strncmp(dir, "/sys/fs/cgroup/", 15) != 0 || strstr(dir, "/.."))
+			continue;
+		cg->h[cg->n++] = (hier){xstrdup(name), xstrdup(dir)};
+	}
+	return cg;
 }
 
 vakt_ocicg *vakt_ocicg_free(vakt_ocicg *cg)

@@ -55,17 +55,25 @@ int vakt_ocicg_attach(vakt_ocicg *cg, pid_t pid, vakt_error **err);
 int vakt_ocicg_freeze(vakt_ocicg *cg, bool freeze, vakt_error **err);
 bool vakt_ocicg_frozen(vakt_ocicg *cg);
 
-/* The PIDs in the container's group (host PID namespace), sorted. */
+/* The PIDs in the container's group and the groups below it (host PID namespace),
+ * sorted. */
 int vakt_ocicg_pids(vakt_ocicg *cg, pid_t **ret, size_t *n, vakt_error **err);
 
 /* runc's statistics object: {"cpu": {"usage": {...}}, "memory": {...}, "pids": {...}}. */
 json_t *vakt_ocicg_stats(vakt_ocicg *cg);
 
-/* Send sig to every process in the group. */
+/* Send sig to every process in the group and the groups below it. */
 void vakt_ocicg_kill(vakt_ocicg *cg, int sig);
 
-/* Kill what is left, remove the groups (the leaf only: parents may be shared), free. */
+/* Kill what is left, remove the groups (the container's and any it made below; never
+ * the parents, which may be shared), free. */
 void vakt_ocicg_destroy(vakt_ocicg *cg);
+
+/* The resolved groups, for state.json, and back: later verbs act on the directories
+ * create made, whatever cgroup they themselves run in (a relative cgroupsPath resolves
+ * against the caller's own group). restore keeps only directories under /sys/fs/cgroup/. */
+json_t *vakt_ocicg_save(const vakt_ocicg *cg);
+vakt_ocicg *vakt_ocicg_restore(json_t *saved);
 
 /* Free without removing. Accepts NULL, returns NULL. */
 vakt_ocicg *vakt_ocicg_free(vakt_ocicg *cg);

@@ -701,6 +701,25 @@ def escapes(env):
     check("delete cleans up after a create killed half-way", p.returncode == 0
           and not os.path.exists(os.path.join(env.root, "halfway")) and (not cg or cgroup_dirs(cg) == []),
           (p.stderr, cg and cgroup_dirs(cg)))
+    # a container that made a group below its own and moved into it: kill --all and
+    # delete still reach it, and every group goes
+    def nested(c):
+        c["linux"].update(namespaces=[n for n in c["linux"]["namespaces"] if n["type"] != "user"])
+        c["linux"].pop("uidMappings", None)
+        c["linux"].pop("gidMappings", None)
+        c["mounts"].append({"destination": "/sys/fs/cgroup", "type": "cgroup", "source": "cgroup", "options": []})
+    b = env.bundle(["sh", "-c", "d=/sys/fs/cgroup/pids; [ -d $d ] || d=/sys/fs/cgroup; mkdir $d/sub && "
+                    "echo $$ > $d/sub/cgroup.procs && echo moved > /tmp/moved; sleep 30"], nested)
+    env.oci("run", "--detach", "--bundle", b, "nested")
+    time.sleep(0.5)
+    cg = json.load(open(os.path.join(env.root, "nested", "state.json")))["cgroupsPath"]
+    sub = [d for d in cgroup_dirs(cg) if os.path.isdir(os.path.join(d, "sub"))]
+    pids = json.loads(env.oci("ps", "--format", "json", "nested").stdout or "[]")
+    check("ps lists processes in a group the container made", len(sub) == 1 and len(pids) >= 1, (sub, pids))
+    t0 = time.time()
+    p = env.oci("delete", "--force", "nested")
+    check("delete --force removes the nested group too, promptly", p.returncode == 0 and cgroup_dirs(cg) == []
+          and time.time() - t0 < 3, (p.stderr, cgroup_dirs(cg), time.time() - t0))
     # delete of a created container needs no --force (as runc)
     b = env.bundle(["true"])
     env.oci("create", "--bundle", b, "created-del")
