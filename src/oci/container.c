@@ -401,7 +401,6 @@ typedef struct init_ctx {
 	char exe[VAKT_OCI_MAX_PATH];
 	int state_dirfd; /* the parent's locked state directory: closed at once */
 	bool attached;	       /* the parent has moved us into our cgroups */
-	const char *state_dir; /* where the parent made linux.devices (user namespace); or NULL */
 } init_ctx;
 
 __attribute__((noreturn, format(printf, 3, 4))) static void init_fail(const init_ctx *x, int errnum, const char *fmt, ...)
@@ -674,9 +673,10 @@ static void do_mount(init_ctx *x, size_t idx)
 	close(dfd);
 }
 
-/* One device node: mknod where we may, else (a user namespace) a bind of the host's. */
+/* One device node: mknod where we may; in a user namespace, linux.devices[made_idx] from
+ * the parent, or (made_idx -1, a default device) a bind of the host's. */
 static void make_device(init_ctx *x, const char *path, char type, int64_t major, int64_t minor, uint32_t mode,
-			uint32_t uid, uint32_t gid, int made_fd)
+			uint32_t uid, uint32_t gid, int made_idx)
 {
 	const char *base = strrchr(path, '/') + 1;
 	char parent[VAKT_OCI_MAX_PATH];
@@ -692,24 +692,31 @@ static void make_device(init_ctx *x, const char *path, char type, int64_t major,
 		close(pfd);
 		return;
 	}
-	/* bind over an empty file: the node the parent made for us, or the host's of the
-	 * same path */
+	/* over an empty file: the node the parent made for us (a detached mount of its own
+	 * tmpfs: a state directory under a nodev /run would make it unusable), or the
+	 * host's of the same path, bound */
 	int f = openat(pfd, base, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC | O_NOFOLLOW, 0644);
 	if (f < 0)
 		init_fail(x, errno, "device %s", path);
 	close(f);
 	int dfd = vakt_open_in_root(x->root_fd, path, false, false);
-	char dp[64];
-	fdpath(dp, sizeof(dp), dfd);
-	char sp[VAKT_OCI_MAX_PATH + 64];
-	/* by path, in the init's own mount namespace: a descriptor opened by the parent
-	 * names a mount of the host's, which the kernel refuses as a bind source */
-	if (made_fd >= 0)
-		snprintf(sp, sizeof(sp), "%s/dev.%d", x->state_dir, made_fd);
-	else
-		snprintf(sp, sizeof(sp), "%s", path);
-	if (dfd < 0 || mount(sp, dp, NULL, MS_BIND, NULL) < 0)
-		init_fail(x, errno, "device %s: binding %s", path, made_fd >= 0 ? "its node" : "the host's");
+	if (dfd < 0)
+		init_fail(x, -dfd, "device %s", path);
+	if (made_idx >= 0) {
+		char req[32];
+		int n = snprintf(req, sizeof(req), "D%d", made_idx);
+		if (send(x->sync, req, (size_t)n, MSG_NOSIGNAL) != n)
+			_exit(127);
+		int tree = init_recv_fd(x);
+		if (syscall(SYS_move_mount, tree, "", dfd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+			init_fail(x, errno, "device %s: attaching its node", path);
+		close(tree);
+	} else {
+		char dp[64];
+		fdpath(dp, sizeof(dp), dfd);
+		if (mount(path, dp, NULL, MS_BIND, NULL) < 0)
+			init_fail(x, errno, "device %s: binding the host's", path);
+	}
 	close(dfd);
 	close(pfd);
 }
@@ -735,7 +742,7 @@ static void make_devices(init_ctx *x)
 	for (size_t k = 0; k < x->c->ndevices; k++) {
 		const vakt_oci_device *d = &x->c->devices[k];
 		make_device(x, d->path, d->type == 'u' ? 'c' : d->type, d->major, d->minor, d->mode, d->uid, d->gid,
-			    x->state_dir ? (int)k : -1);
+			    x->userns ? (int)k : -1);
 	}
 	int dfd = vakt_open_in_root(x->root_fd, "/dev", true, true);
 	if (dfd < 0)
@@ -1332,6 +1339,24 @@ static int prepare_mountpoints(const vakt_oci_config *c, vakt_error **err)
 	return 0;
 }
 
+/* A go-ahead carrying fd, to the init. */
+static int send_fd(int sock, int fd, vakt_error **err)
+{
+	char g = 'G';
+	char cbuf[CMSG_SPACE(sizeof(int))];
+	memset(cbuf, 0, sizeof(cbuf));
+	struct iovec iov = {&g, 1};
+	struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf, .msg_controllen = sizeof(cbuf)};
+	struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
+	cm->cmsg_level = SOL_SOCKET;
+	cm->cmsg_type = SCM_RIGHTS;
+	cm->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(cm), &fd, sizeof(int));
+	if (sendmsg(sock, &mh, MSG_NOSIGNAL) != 1)
+		return vakt_error_set(err, VAKT_E_IO, "the container's init: %s", strerror(errno));
+	return 0;
+}
+
 /* mounts[idx] (an "idmap" bind) as a detached mount idmapped through the init's user
  * namespace, sent to it with the go-ahead. Made here: only the initial user namespace may
  * idmap a mount of the host's. */
@@ -1354,19 +1379,7 @@ static int send_idmapped(const vakt_oci_config *c, size_t idx, pid_t pid, int so
 				      "mounts[%zu]: idmapped mount of %s: %s (the kernel and the filesystem must support "
 				      "idmapping)",
 				      idx, m->source, strerror(errno));
-	char g = 'G';
-	char cbuf[CMSG_SPACE(sizeof(int))];
-	memset(cbuf, 0, sizeof(cbuf));
-	struct iovec iov = {&g, 1};
-	struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf, .msg_controllen = sizeof(cbuf)};
-	struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
-	cm->cmsg_level = SOL_SOCKET;
-	cm->cmsg_type = SCM_RIGHTS;
-	cm->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(cm), &tree, sizeof(int));
-	if (sendmsg(sock, &mh, MSG_NOSIGNAL) != 1)
-		return vakt_error_set(err, VAKT_E_IO, "the container's init: %s", strerror(errno));
-	return 0;
+	return send_fd(sock, tree, err);
 }
 
 static uint32_t map_id(const vakt_oci_idmap *m, size_t n, uint32_t id)
@@ -1377,29 +1390,43 @@ static uint32_t map_id(const vakt_oci_idmap *m, size_t n, uint32_t id)
 	return 65534;
 }
 
-/* linux.devices for a container in a user namespace of its own, which may not mknod:
- * made here in the state directory as dev.N (the directory is searchable, not
- * listable), owned by the mapped IDs, for the init to bind. */
-static int make_userns_devices(const vakt_oci_config *c, int dirfd, vakt_error **err)
+/* linux.devices[idx] for a container in a user namespace of its own, which may not
+ * mknod: made here in a tmpfs of vakt's (created on first use, detached, never visible
+ * anywhere, without nodev), owned by the mapped IDs, and sent to the init as a detached
+ * mount of that one node. */
+static int send_device(const vakt_oci_config *c, size_t idx, int *devfs, int sock, vakt_error **err)
 {
-	for (size_t i = 0; i < c->ndevices; i++) {
-		const vakt_oci_device *d = &c->devices[i];
-		char name[32];
-		snprintf(name, sizeof(name), "dev.%zu", i);
-		mode_t fmt = d->type == 'b' ? S_IFBLK : d->type == 'p' ? S_IFIFO : S_IFCHR;
-		if (mknodat(dirfd, name, fmt | (d->mode & 07777), makedev((unsigned)d->major, (unsigned)d->minor)) < 0 ||
-		    fchownat(dirfd, name, map_id(c->uid_mappings, c->nuid_mappings, d->uid),
-			     map_id(c->gid_mappings, c->ngid_mappings, d->gid), AT_SYMLINK_NOFOLLOW) < 0 ||
-		    fchmodat(dirfd, name, d->mode & 07777, 0) < 0) {
+	if (idx >= c->ndevices)
+		return vakt_error_set(err, VAKT_E_INVALID, "the container's init asked for linux.devices[%zu]", idx);
+	const vakt_oci_device *d = &c->devices[idx];
+	if (*devfs < 0) {
+		int fs = (int)syscall(SYS_fsopen, "tmpfs", FSOPEN_CLOEXEC);
+		if (fs < 0 || syscall(SYS_fsconfig, fs, FSCONFIG_SET_STRING, "mode", "0755", 0) < 0 ||
+		    syscall(SYS_fsconfig, fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0 ||
+		    (*devfs = (int)syscall(SYS_fsmount, fs, FSMOUNT_CLOEXEC, 0)) < 0) {
 			int e = errno;
-			return vakt_error_set(err, VAKT_E_INVALID, "linux.devices[%zu]: %s: %s", i, d->path, strerror(e));
+			if (fs >= 0)
+				close(fs);
+			return vakt_error_set(err, VAKT_E_IO, "linux.devices: a tmpfs for the nodes: %s", strerror(e));
 		}
+		close(fs);
 	}
-	return 0;
+	char name[32];
+	snprintf(name, sizeof(name), "dev.%zu", idx);
+	mode_t fmt = d->type == 'b' ? S_IFBLK : d->type == 'p' ? S_IFIFO : S_IFCHR;
+	if (mknodat(*devfs, name, fmt | (d->mode & 07777), makedev((unsigned)d->major, (unsigned)d->minor)) < 0 ||
+	    fchownat(*devfs, name, map_id(c->uid_mappings, c->nuid_mappings, d->uid),
+		     map_id(c->gid_mappings, c->ngid_mappings, d->gid), AT_SYMLINK_NOFOLLOW) < 0 ||
+	    fchmodat(*devfs, name, d->mode & 07777, 0) < 0)
+		return vakt_error_set(err, VAKT_E_INVALID, "linux.devices[%zu]: %s: %s", idx, d->path, strerror(errno));
+	_cleanup_close_ int tree = (int)syscall(SYS_open_tree, *devfs, name, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+	if (tree < 0)
+		return vakt_error_set(err, VAKT_E_IO, "linux.devices[%zu]: %s", idx, strerror(errno));
+	return send_fd(sock, tree, err);
 }
 
 /* Read one message from the init: 'A' (waiting for its cgroups), 'I<n>' (mounts[n] is
- * idmapped: the parent makes it), 'H' (ready for the hooks), 'C' (created), or an error
+ * idmapped: the parent makes it), 'D<n>' (linux.devices[n], made by the parent), 'H' (ready for the hooks), 'C' (created), or an error
  * (set in err). */
 static int recv_init(int sync, pid_t pid, char *ret, size_t *ret_idx, vakt_error **err)
 {
@@ -1412,9 +1439,9 @@ static int recv_init(int sync, pid_t pid, char *ret, size_t *ret_idx, vakt_error
 		*ret = buf[0];
 		return 0;
 	}
-	if (n >= 2 && buf[0] == 'I') {
+	if (n >= 2 && (buf[0] == 'I' || buf[0] == 'D')) {
 		buf[n] = '\0';
-		*ret = 'I';
+		*ret = buf[0];
 		*ret_idx = strtoul(buf + 1, NULL, 10);
 		return 0;
 	}
@@ -1575,10 +1602,8 @@ int vakt_oci_create(const vakt_oci_rt *rt, const vakt_oci_create_opts *o, pid_t 
 	if (mkdir(rt->root, 0711) < 0 && errno != EEXIST)
 		return vakt_error_set(err, VAKT_E_IO, "--root %s: %s", rt->root, strerror(errno));
 	_cleanup_free_ char *dir = xasprintf("%s/%s", rt->root, o->id);
-	/* mkdir is the create lock: a second create of the same ID fails here. Searchable,
-	 * not listable, by others: a container's root in a user namespace binds its device
-	 * nodes from here; every other file in it is 0600 */
-	if (mkdir(dir, 0711) < 0) {
+	/* mkdir is the create lock: a second create of the same ID fails here */
+	if (mkdir(dir, 0700) < 0) {
 		if (errno == EEXIST)
 			return vakt_error_set(err, VAKT_E_USAGE, "container with id \"%s\" already exists", o->id);
 		return vakt_error_set(err, VAKT_E_IO, "%s: %s", dir, strerror(errno));
@@ -1595,7 +1620,7 @@ int vakt_oci_create(const vakt_oci_rt *rt, const vakt_oci_create_opts *o, pid_t 
 		ns_fd[t] = -1;
 	pid_t pid = -1;
 	char *state = NULL;
-	int rc = 0, own_pidns = -1;
+	int rc = 0, own_pidns = -1, devfs = -1;
 	char *sdpath = NULL; /* a systemd cgroupsPath as a cgroupfs path */
 	if (ct.dirfd < 0 || flock(ct.dirfd, LOCK_EX) < 0) {
 		rc = vakt_error_set(err, VAKT_E_IO, "%s: %s", dir, strerror(errno));
@@ -1658,7 +1683,7 @@ int vakt_oci_create(const vakt_oci_rt *rt, const vakt_oci_create_opts *o, pid_t 
 	}
 	if (c->ns[VAKT_NS_USER].present && !c->ns[VAKT_NS_USER].path && c->ns[VAKT_NS_MNT].present &&
 	    !c->ns[VAKT_NS_MNT].path &&
-	    ((rc = prepare_mountpoints(c, err)) < 0 || (rc = make_userns_devices(c, ct.dirfd, err)) < 0))
+	    (rc = prepare_mountpoints(c, err)) < 0)
 		goto fail;
 	{
 		_cleanup_close_ int rootfd = open(rt->root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -1718,8 +1743,7 @@ int vakt_oci_create(const vakt_oci_rt *rt, const vakt_oci_create_opts *o, pid_t 
 		close(sp[0]);
 		init_ctx x = {.c = c, .o = o, .sync = sp[1], .listen_fd = listen_fd, .conn = -1, .console = console,
 			      .root_fd = -1, .tty_slave = -1, .seccomp = have_seccomp ? &prog : NULL,
-			      .userns = c->ns[VAKT_NS_USER].present, .state_dirfd = ct.dirfd,
-			      .state_dir = c->ns[VAKT_NS_USER].present && !c->ns[VAKT_NS_USER].path ? dir : NULL};
+			      .userns = c->ns[VAKT_NS_USER].present, .state_dirfd = ct.dirfd};
 		memcpy(x.ns_fd, ns_fd, sizeof(ns_fd));
 		init_main(&x);
 	}
@@ -1786,6 +1810,11 @@ int vakt_oci_create(const vakt_oci_rt *rt, const vakt_oci_create_opts *o, pid_t 
 				goto fail;
 			continue;
 		}
+		if (m == 'D') {
+			if ((rc = send_device(c, idx, &devfs, sp[0], err)) < 0)
+				goto fail;
+			continue;
+		}
 		if (m == 'A') {
 			/* the init needs its cgroups (to mount them): they are attached by now */
 			if (send(sp[0], "G", 1, MSG_NOSIGNAL) < 0) {
@@ -1826,6 +1855,8 @@ fail:
 out:
 	free(state);
 	free(sdpath);
+	if (devfs >= 0)
+		close(devfs);
 	if (own_pidns >= 0)
 		close(own_pidns);
 	for (int t = 0; t < VAKT_NS_COUNT; t++)

@@ -357,7 +357,7 @@ def linux_fields(env):
     out = p.stdout
     check("mounts: a read-only rbind", "from the host" in out and "data-ro" in out, out + p.stderr)
     check("mounts: a tmpfs with its options", "tmpfs" in out and "size=1024k" in out and "nosuid" in out, out)
-    check("linux.devices: a character device with its mode (inside a user namespace: the host's node, bound)",
+    check("linux.devices: a character device with its mode and owner (made by the parent in a user namespace)",
           "character special file" in out and "devnull-ok" in out, out)
     check("linux.sysctl", "\n1\n1\n" in out, out)
     check("linux.maskedPaths", "masked=0\n" in out, out)
@@ -394,6 +394,23 @@ def linux_fields(env):
                 lambda c: c["mounts"].append({"destination": "/data", "type": "bind", "source": data,
                                               "options": ["rbind"]}))
     check("mounts: without idmap the same file is nobody's inside", p.stdout.strip() == "65534", p.stdout + p.stderr)
+
+    # the same with --root on a nodev filesystem (as /run is on systemd hosts): the node
+    # must still be usable
+    nd = os.path.join(env.t, "nodev-root")
+    os.mkdir(nd)
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "nodev", "tmpfs", nd]).returncode == 0:
+        saved, env.root = env.root, os.path.join(nd, "state")
+        try:
+            p = env.run(["sh", "-c", "echo x > /dev/vn && echo dev-ok"], lambda c: c["linux"].update(
+                devices=[{"path": "/dev/vn", "type": "c", "major": 1, "minor": 3, "fileMode": 0o666}]))
+        finally:
+            env.root = saved
+            subprocess.run(["umount", "-l", nd])
+        check("linux.devices in a user namespace with --root on a nodev filesystem", p.returncode == 0
+              and "dev-ok" in p.stdout, p.stdout + p.stderr)
+    else:
+        print("skip: a nodev tmpfs for --root could not be mounted here")
 
     # a namespace path to join: the second container shares the first one's network (both
     # without a user namespace: a network namespace belongs to the user namespace it was
