@@ -331,10 +331,16 @@ static int apply_devices(vakt_ocicg *cg, const vakt_oci_resources *res, void (*w
 {
 	if (!res->ndevices)
 		return 0;
-	if (cg->v2)
-		return vakt_error_set(err, VAKT_E_INVALID,
-				      "linux.resources.devices: device rules on cgroup v2 need a BPF program, which this "
-				      "version of vakt does not attach");
+	if (cg->v2) {
+		/* every engine sends device rules (deny all, then the usual devices): refusing
+		 * them would refuse every container on a v2 host. They are not enforced, and
+		 * said so; the container still cannot make device nodes (no CAP_MKNOD under the
+		 * policy) and the host's /dev cannot be bound in */
+		warn("linux.resources.devices: not enforced on cgroup v2 by this version of vakt (it needs a BPF "
+		     "program); the container has only the device nodes the config lists",
+		     ud);
+		return 0;
+	}
 	const char *d = dir_of(cg, "devices");
 	if (!d) {
 		warn("linux.resources.devices: no devices cgroup controller: device rules not applied", ud);

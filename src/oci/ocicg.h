@@ -37,7 +37,7 @@ bool vakt_ocicg_is_v2(const vakt_ocicg *cg);
 /* Write the limits of res. A limit that was asked for and cannot be written (no such
  * controller file, the kernel refusing the value) is an error naming the field; the
  * device rules are skipped with a warning where the kernel refuses them to a user
- * namespace, and refused on v2 (they need a BPF program vakt does not attach). Block IO
+ * namespace, and on v2 (they need a BPF program vakt does not attach yet). Block IO
  * weights that the I/O scheduler does not support are warnings ("where available"). */
 int vakt_ocicg_apply(vakt_ocicg *cg, const vakt_oci_resources *res, void (*warn)(const char *msg, void *ud), void *ud,
 		     vakt_error **err);
