@@ -64,6 +64,14 @@ demo: build demo-images
 		for a in sh id grep touch cat; do ln -sf busybox build/demo/rootfs/bin/$$a; done && \
 		$(VAKT_RELEASE) run build/demo/rootfs -- sh -c 'id; grep -E "^(CapEff|CapBnd|NoNewPrivs|Seccomp):" /proc/self/status; cat /proc/self/uid_map; touch /etc-file || true; touch /tmp/ok && echo "/tmp is writable"'; \
 	else echo '(skipped: vakt run needs root here, and busybox-static)'; fi
+	@echo
+	@echo "== vakt oci policy check, then vakt oci run: runc spec's config.json, tightened by vakt's default policy (needs root)"
+	@if [ "$$(id -u)" = 0 ] && [ -x build/demo/rootfs/bin/busybox ] && command -v runc >/dev/null; then \
+		rm -rf build/demo/bundle build/demo/oci-state && mkdir -p build/demo/bundle && runc spec -b build/demo/bundle && \
+		/usr/bin/python3 -c 'import json,sys; p=sys.argv[1]; c=json.load(open(p)); c["root"]["path"]=sys.argv[2]; c["process"]["terminal"]=False; c["process"]["args"]=["sh","-c","grep -E \"^(CapEff|NoNewPrivs|Seccomp):\" /proc/self/status; touch /x 2>/dev/null || echo \"the root is read-only\""]; json.dump(c, open(p,"w"))' build/demo/bundle/config.json "$$(pwd)/build/demo/rootfs" && \
+		{ $(VAKT_RELEASE) oci policy check build/demo/bundle/config.json; [ $$? -le 1 ]; } && \
+		$(VAKT_RELEASE) oci --root build/demo/oci-state run --bundle build/demo/bundle demo-oci; \
+	else echo '(skipped: vakt oci needs root here, busybox-static and runc)'; fi
 
 check: deps
 	cmake --preset asan >/dev/null
