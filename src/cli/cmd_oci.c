@@ -11,6 +11,7 @@
  * format and prints. */
 #include "cli/cli.h"
 #include "core/cleanup.h"
+#include "core/fdpass.h"
 #include "lint/lint.h"
 #include "oci/policy.h"
 #include "oci/container.h"
@@ -466,14 +467,7 @@ static int fg_console_master(fg_console *fc)
 		return -1;
 	char data[64];
 	int fd = -1;
-	char cbuf[CMSG_SPACE(sizeof(int))];
-	struct iovec iov = {data, sizeof(data)};
-	struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf, .msg_controllen = sizeof(cbuf)};
-	if (recvmsg(c, &mh, MSG_CMSG_CLOEXEC) > 0) {
-		struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
-		if (cm && cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_RIGHTS)
-			memcpy(&fd, CMSG_DATA(cm), sizeof(int));
-	}
+	vakt_recv_fd(c, data, sizeof(data), &fd);
 	close(c);
 	return fd;
 }

@@ -30,6 +30,7 @@
 #include "oci/container.h"
 
 #include "core/cleanup.h"
+#include "core/fdpass.h"
 #include "core/xalloc.h"
 #include "oci/ocicg.h"
 #include "run/run.h"
@@ -447,21 +448,14 @@ static void init_wait_go(init_ctx *x, bool with_state)
 	}
 }
 
-/* A go-ahead carrying one descriptor (an idmapped mount from the parent). */
+/* A go-ahead carrying one descriptor (an idmapped mount or a device node from the
+ * parent). */
 static int init_recv_fd(init_ctx *x)
 {
 	char g = 0;
 	int fd = -1;
-	char cbuf[CMSG_SPACE(sizeof(int))];
-	struct iovec iov = {&g, 1};
-	struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf, .msg_controllen = sizeof(cbuf)};
-	if (recvmsg(x->sync, &mh, MSG_CMSG_CLOEXEC) != 1 || g != 'G')
+	if (vakt_recv_fd(x->sync, &g, 1, &fd) != 1 || g != 'G' || fd < 0)
 		_exit(127); /* the parent gave up: it says why */
-	struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
-	if (cm && cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_RIGHTS)
-		memcpy(&fd, CMSG_DATA(cm), sizeof(int));
-	if (fd < 0)
-		_exit(127);
 	return fd;
 }
 
@@ -474,28 +468,6 @@ static void init_send(init_ctx *x, char m)
 static void fdpath(char *buf, size_t n, int fd)
 {
 	snprintf(buf, n, "/proc/self/fd/%d", fd);
-}
-
-/* Flags the kernel locked on the mount at p (a bind in a user namespace keeps them). */
-static unsigned long locked_flags(const char *p)
-{
-	struct statvfs sv;
-	unsigned long keep = 0;
-	if (statvfs(p, &sv) == 0) {
-		if (sv.f_flag & ST_NOSUID)
-			keep |= MS_NOSUID;
-		if (sv.f_flag & ST_NODEV)
-			keep |= MS_NODEV;
-		if (sv.f_flag & ST_NOEXEC)
-			keep |= MS_NOEXEC;
-		if (sv.f_flag & ST_NOATIME)
-			keep |= MS_NOATIME;
-		if (sv.f_flag & ST_RELATIME)
-			keep |= MS_RELATIME;
-		if (sv.f_flag & ST_RDONLY)
-			keep |= MS_RDONLY;
-	}
-	return keep;
 }
 
 /* The groups of the init from /proc/self/cgroup, bound under dst (a tmpfs): the
@@ -556,7 +528,7 @@ static void mount_cgroups(init_ctx *x, const vakt_oci_mount *m, int dstfd)
 			/* looked up again: the new bind, not the directory under it */
 			sub = *name ? openat(real, name, O_PATH | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW) : real;
 			fdpath(sp, sizeof(sp), sub);
-			if (sub < 0 || mount(NULL, sp, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | locked_flags(sp), NULL) < 0)
+			if (sub < 0 || mount(NULL, sp, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | vakt_mount_locked_flags(sp), NULL) < 0)
 				init_fail(x, errno, "making %s/%s read-only", m->destination, name);
 			if (sub != real)
 				close(sub);
@@ -637,7 +609,7 @@ static void do_mount(init_ctx *x, size_t idx)
 			if (nd < 0)
 				init_fail(x, -nd, "mounts[%zu]: %s", idx, m->destination);
 			fdpath(dp, sizeof(dp), nd);
-			unsigned long keep = locked_flags(dp) & ~(unsigned long)MS_RDONLY;
+			unsigned long keep = vakt_mount_locked_flags(dp);
 			if (mount(NULL, dp, NULL, MS_REMOUNT | MS_BIND | want | keep, NULL) < 0)
 				init_fail(x, errno, "mounts[%zu]: remounting %s with its options", idx, m->destination);
 			close(dfd);
@@ -653,7 +625,7 @@ static void do_mount(init_ctx *x, size_t idx)
 			if (r == 0) {
 				int nd = vakt_open_in_root(x->root_fd, m->destination, false, true);
 				fdpath(dp, sizeof(dp), nd);
-				r = mount(NULL, dp, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | locked_flags(dp), NULL);
+				r = mount(NULL, dp, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | vakt_mount_locked_flags(dp), NULL);
 				close(dfd);
 				dfd = nd;
 			}
@@ -762,6 +734,46 @@ static void make_devices(init_ctx *x)
 	close(dfd);
 }
 
+/* A pseudo-terminal from the multiplexer at ptmx (the container's devpts), sized as p
+ * asks, its slave given to p's user; the master goes to the engine's console socket as
+ * runc sends it (the name as data, the descriptor attached). Returns the slave. */
+static int open_pty(init_ctx *x, const char *ptmx, const vakt_oci_process *p, int console)
+{
+	int master = open(ptmx, O_RDWR | O_NOCTTY | O_CLOEXEC);
+	if (master < 0)
+		init_fail(x, errno, "process.terminal: opening the pty master");
+	int unlock = 0;
+	if (ioctl(master, TIOCSPTLCK, &unlock) < 0)
+		init_fail(x, errno, "process.terminal: unlocking the pty");
+	int slave = ioctl(master, TIOCGPTPEER, O_RDWR | O_NOCTTY);
+	if (slave < 0)
+		init_fail(x, errno, "process.terminal: opening the pty");
+	if (p->console_rows || p->console_cols) {
+		struct winsize ws = {.ws_row = (unsigned short)p->console_rows, .ws_col = (unsigned short)p->console_cols};
+		ioctl(master, TIOCSWINSZ, &ws);
+	}
+	if (fchown(slave, p->uid, (gid_t)-1) < 0 && errno != EINVAL && errno != EPERM)
+		init_fail(x, errno, "process.terminal: chown");
+	ssize_t r = vakt_send_fd(console, "/dev/ptmx", 9, master);
+	if (r < 0)
+		init_fail(x, (int)-r, "sending the pty to --console-socket");
+	close(master);
+	close(console);
+	return slave;
+}
+
+/* The pty as the process's controlling terminal and stdio, in a session of its own. */
+static void use_pty(init_ctx *x, int slave)
+{
+	if (setsid() < 0 || ioctl(slave, TIOCSCTTY, 0) < 0)
+		init_fail(x, errno, "process.terminal: the controlling terminal");
+	for (int fd = 0; fd < 3; fd++)
+		if (dup2(slave, fd) < 0)
+			init_fail(x, errno, "process.terminal: stdio");
+	if (slave > 2)
+		close(slave);
+}
+
 /* process.terminal: a pseudo-terminal of the container's own devpts, its slave bound on
  * /dev/console and kept as the process's stdio; the master goes to the engine. */
 static void setup_terminal(init_ctx *x)
@@ -771,23 +783,9 @@ static void setup_terminal(init_ctx *x)
 		init_fail(x, -pfd, "process.terminal: the container has no /dev/pts/ptmx (a devpts mount on /dev/pts)");
 	char p[64];
 	fdpath(p, sizeof(p), pfd);
-	int master = open(p, O_RDWR | O_NOCTTY | O_CLOEXEC);
-	if (master < 0)
-		init_fail(x, errno, "process.terminal: opening the pty master");
+	int slave = open_pty(x, p, &x->c->process, x->console);
+	x->console = -1;
 	close(pfd);
-	int unlock = 0;
-	if (ioctl(master, TIOCSPTLCK, &unlock) < 0)
-		init_fail(x, errno, "process.terminal: unlocking the pty");
-	int slave = ioctl(master, TIOCGPTPEER, O_RDWR | O_NOCTTY);
-	if (slave < 0)
-		init_fail(x, errno, "process.terminal: opening the pty");
-	if (x->c->process.console_rows || x->c->process.console_cols) {
-		struct winsize ws = {.ws_row = (unsigned short)x->c->process.console_rows,
-				     .ws_col = (unsigned short)x->c->process.console_cols};
-		ioctl(master, TIOCSWINSZ, &ws);
-	}
-	if (fchown(slave, x->c->process.uid, (gid_t)-1) < 0 && errno != EINVAL && errno != EPERM)
-		init_fail(x, errno, "process.terminal: chown");
 	int cfd = vakt_open_in_root(x->root_fd, "/dev/console", true, false);
 	if (cfd < 0)
 		init_fail(x, -cfd, "/dev/console");
@@ -797,22 +795,6 @@ static void setup_terminal(init_ctx *x)
 	if (mount(slp, cp, NULL, MS_BIND, NULL) < 0)
 		init_fail(x, errno, "binding the pty on /dev/console");
 	close(cfd);
-	/* the master to the engine, as runc sends it (the name as data, the fd as SCM_RIGHTS) */
-	char name[] = "/dev/ptmx";
-	char cbuf[CMSG_SPACE(sizeof(int))];
-	memset(cbuf, 0, sizeof(cbuf));
-	struct iovec iov = {name, sizeof(name) - 1};
-	struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf, .msg_controllen = sizeof(cbuf)};
-	struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
-	cm->cmsg_level = SOL_SOCKET;
-	cm->cmsg_type = SCM_RIGHTS;
-	cm->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(cm), &master, sizeof(int));
-	if (sendmsg(x->console, &mh, MSG_NOSIGNAL) < 0)
-		init_fail(x, errno, "sending the pty to --console-socket");
-	close(master);
-	close(x->console);
-	x->console = -1;
 	x->tty_slave = slave;
 }
 
@@ -837,7 +819,7 @@ static void path_action(init_ctx *x, const char *path, bool mask)
 		int nd = vakt_open_in_root(x->root_fd, path, false, false);
 		char np[64];
 		fdpath(np, sizeof(np), nd);
-		if (nd < 0 || mount(NULL, np, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | locked_flags(np), NULL) < 0)
+		if (nd < 0 || mount(NULL, np, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | vakt_mount_locked_flags(np), NULL) < 0)
 			init_fail(x, errno, "linux.readonlyPaths: %s", path);
 		close(nd);
 	}
@@ -868,22 +850,14 @@ static void write_sysctls(init_ctx *x)
 
 static void loopback_up(init_ctx *x)
 {
-	int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	struct ifreq ifr;
-	memset(&ifr, 0, sizeof(ifr));
-	strcpy(ifr.ifr_name, "lo");
-	if (s < 0 || ioctl(s, SIOCGIFFLAGS, &ifr) < 0)
-		init_fail(x, errno, "the loopback interface");
-	ifr.ifr_flags |= IFF_UP | IFF_RUNNING;
-	if (ioctl(s, SIOCSIFFLAGS, &ifr) < 0)
-		init_fail(x, errno, "bringing lo up");
-	close(s);
+	int r = vakt_loopback_up();
+	if (r < 0)
+		init_fail(x, -r, "bringing lo up");
 }
 
-/* The executable, as exec.LookPath finds it inside the container (after pivot). */
-static void find_exe(init_ctx *x)
+/* p's executable, as exec.LookPath finds it inside the container (after pivot). */
+static void find_exe(init_ctx *x, const vakt_oci_process *p)
 {
-	const vakt_oci_process *p = &x->c->process;
 	const char *cmd = p->args[0];
 	if (strchr(cmd, '/')) {
 		snprintf(x->exe, sizeof(x->exe), "%s", cmd);
@@ -966,8 +940,21 @@ static void set_rlimits(init_ctx *x, const vakt_oci_process *p)
 
 /* The last steps of any process entering a container (the init after start, exec's):
  * user, capabilities, no_new_privs, seccomp, descriptors, exec. */
-__attribute__((noreturn)) static void enter_exec(init_ctx *x, const vakt_oci_process *p, bool setgroups_denied,
-						 unsigned preserve_fds)
+/* True when a user namespace's setgroups(2) is denied (/proc/self/setgroups "deny"):
+ * additionalGids cannot be set there, and are skipped. */
+static bool setgroups_denied(void)
+{
+	char buf[16] = "";
+	int fd = open("/proc/self/setgroups", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	ssize_t n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	buf[n > 0 ? n : 0] = '\0';
+	return strncmp(buf, "deny", 4) == 0;
+}
+
+__attribute__((noreturn)) static void enter_exec(init_ctx *x, const vakt_oci_process *p, unsigned preserve_fds)
 {
 	if (p->umask >= 0)
 		umask((mode_t)p->umask);
@@ -985,7 +972,7 @@ __attribute__((noreturn)) static void enter_exec(init_ctx *x, const vakt_oci_pro
 		if (r < 0)
 			init_fail(x, -r, "loading the seccomp filter");
 	}
-	set_user_caps(x, p, setgroups_denied);
+	set_user_caps(x, p, setgroups_denied());
 	if (p->no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		init_fail(x, errno, "no_new_privs");
 	if (x->seccomp && p->no_new_privileges) {
@@ -1098,7 +1085,7 @@ __attribute__((noreturn)) static void init_main(init_ctx *x)
 		path_action(x, c->readonly_paths[i], false);
 	for (size_t i = 0; i < c->nmasked; i++)
 		path_action(x, c->masked_paths[i], true);
-	if (c->root_readonly && mount(NULL, "/", NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | locked_flags("/"), NULL) < 0)
+	if (c->root_readonly && mount(NULL, "/", NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | vakt_mount_locked_flags("/"), NULL) < 0)
 		init_fail(x, errno, "root.readonly");
 	if (c->ns[VAKT_NS_UTS].present) {
 		if (c->hostname && sethostname(c->hostname, strlen(c->hostname)) < 0)
@@ -1114,16 +1101,9 @@ __attribute__((noreturn)) static void init_main(init_ctx *x)
 	set_rlimits(x, &c->process);
 	if (chdir(c->process.cwd) < 0)
 		init_fail(x, errno, "process.cwd %s", c->process.cwd);
-	find_exe(x);
-	if (x->tty_slave >= 0) {
-		if (setsid() < 0 || ioctl(x->tty_slave, TIOCSCTTY, 0) < 0)
-			init_fail(x, errno, "process.terminal: the controlling terminal");
-		for (int fd = 0; fd < 3; fd++)
-			if (dup2(x->tty_slave, fd) < 0)
-				init_fail(x, errno, "process.terminal: stdio");
-		if (x->tty_slave > 2)
-			close(x->tty_slave);
-	}
+	find_exe(x, &c->process);
+	if (x->tty_slave >= 0)
+		use_pty(x, x->tty_slave);
 	/* created: from here the init waits for `start` */
 	init_send(x, 'C');
 	close(x->sync);
@@ -1140,18 +1120,7 @@ __attribute__((noreturn)) static void init_main(init_ctx *x)
 		if (run_hook(&c->hooks[VAKT_HOOK_START_CONTAINER][i], "startContainer", x->state, &e) < 0)
 			init_fail(x, 0, "%s", e->msg);
 	}
-	bool setgroups_denied = false;
-	if (c->ns[VAKT_NS_USER].present) {
-		char buf[16] = "";
-		int fd = open("/proc/self/setgroups", O_RDONLY | O_CLOEXEC);
-		if (fd >= 0) {
-			ssize_t n = read(fd, buf, sizeof(buf) - 1);
-			buf[n > 0 ? n : 0] = '\0';
-			close(fd);
-		}
-		setgroups_denied = strncmp(buf, "deny", 4) == 0;
-	}
-	enter_exec(x, &c->process, setgroups_denied, x->o->preserve_fds);
+	enter_exec(x, &c->process, x->o->preserve_fds);
 }
 
 /* ---- create ---------------------------------------------------------------------------------- */
@@ -1342,18 +1311,9 @@ static int prepare_mountpoints(const vakt_oci_config *c, vakt_error **err)
 /* A go-ahead carrying fd, to the init. */
 static int send_fd(int sock, int fd, vakt_error **err)
 {
-	char g = 'G';
-	char cbuf[CMSG_SPACE(sizeof(int))];
-	memset(cbuf, 0, sizeof(cbuf));
-	struct iovec iov = {&g, 1};
-	struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf, .msg_controllen = sizeof(cbuf)};
-	struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
-	cm->cmsg_level = SOL_SOCKET;
-	cm->cmsg_type = SCM_RIGHTS;
-	cm->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(cm), &fd, sizeof(int));
-	if (sendmsg(sock, &mh, MSG_NOSIGNAL) != 1)
-		return vakt_error_set(err, VAKT_E_IO, "the container's init: %s", strerror(errno));
+	ssize_t r = vakt_send_fd(sock, "G", 1, fd);
+	if (r != 1)
+		return vakt_error_set(err, VAKT_E_IO, "the container's init: %s", strerror(r < 0 ? (int)-r : EIO));
 	return 0;
 }
 
@@ -2224,59 +2184,13 @@ static void exec_policy(const vakt_oci_rt *rt, const vakt_oci_policy *pol, vakt_
 /* The second child of exec: already in the container's namespaces (PID included). */
 __attribute__((noreturn)) static void exec_child(init_ctx *x, const vakt_oci_process *p, int console)
 {
-	if (p->terminal) {
-		int master = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
-		int unlock = 0;
-		if (master < 0 || ioctl(master, TIOCSPTLCK, &unlock) < 0)
-			init_fail(x, errno, "process.terminal: the container's /dev/ptmx");
-		int slave = ioctl(master, TIOCGPTPEER, O_RDWR | O_NOCTTY);
-		if (slave < 0)
-			init_fail(x, errno, "process.terminal: opening the pty");
-		if (p->console_rows || p->console_cols) {
-			struct winsize ws = {.ws_row = (unsigned short)p->console_rows, .ws_col = (unsigned short)p->console_cols};
-			ioctl(master, TIOCSWINSZ, &ws);
-		}
-		fchown(slave, p->uid, (gid_t)-1);
-		char name[] = "/dev/ptmx";
-		char cbuf[CMSG_SPACE(sizeof(int))];
-		memset(cbuf, 0, sizeof(cbuf));
-		struct iovec iov = {name, sizeof(name) - 1};
-		struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf, .msg_controllen = sizeof(cbuf)};
-		struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
-		cm->cmsg_level = SOL_SOCKET;
-		cm->cmsg_type = SCM_RIGHTS;
-		cm->cmsg_len = CMSG_LEN(sizeof(int));
-		memcpy(CMSG_DATA(cm), &master, sizeof(int));
-		if (sendmsg(console, &mh, MSG_NOSIGNAL) < 0)
-			init_fail(x, errno, "sending the pty to --console-socket");
-		close(master);
-		close(console);
-		if (setsid() < 0 || ioctl(slave, TIOCSCTTY, 0) < 0)
-			init_fail(x, errno, "process.terminal: the controlling terminal");
-		for (int fd = 0; fd < 3; fd++)
-			dup2(slave, fd);
-		if (slave > 2)
-			close(slave);
-	}
+	if (p->terminal)
+		use_pty(x, open_pty(x, "/dev/ptmx", p, console));
 	set_rlimits(x, p);
 	if (chdir(p->cwd) < 0)
 		init_fail(x, errno, "process.cwd %s", p->cwd);
-	/* find_exe reads the config's process: point it at this one */
-	vakt_oci_config tmp = {.process = *p};
-	const vakt_oci_config *saved = x->c;
-	x->c = &tmp;
-	find_exe(x);
-	x->c = saved;
-	bool setgroups_denied = false;
-	char buf[16] = "";
-	int fd = open("/proc/self/setgroups", O_RDONLY | O_CLOEXEC);
-	if (fd >= 0) {
-		ssize_t n = read(fd, buf, sizeof(buf) - 1);
-		buf[n > 0 ? n : 0] = '\0';
-		close(fd);
-		setgroups_denied = strncmp(buf, "deny", 4) == 0;
-	}
-	enter_exec(x, p, setgroups_denied, x->o ? x->o->preserve_fds : 0);
+	find_exe(x, p);
+	enter_exec(x, p, x->o ? x->o->preserve_fds : 0);
 }
 
 static volatile sig_atomic_t exec_target;
@@ -2285,6 +2199,16 @@ static void exec_forward(int sig)
 {
 	if (exec_target > 0)
 		kill(exec_target, sig);
+}
+
+/* The signals a foreground runtime passes on to exec_target, as runc does. */
+static void forward_signals(void)
+{
+	static const int sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH};
+	struct sigaction sa = {.sa_handler = exec_forward};
+	sigemptyset(&sa.sa_mask);
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		sigaction(sigs[i], &sa, NULL);
 }
 
 int vakt_oci_exec(const vakt_oci_rt *rt, const vakt_oci_exec_opts *o, int *ret_status, vakt_error **err)
@@ -2381,11 +2305,7 @@ int vakt_oci_exec(const vakt_oci_rt *rt, const vakt_oci_exec_opts *o, int *ret_s
 		if (o->detach)
 			_exit(0);
 		exec_target = b;
-		struct sigaction sa = {.sa_handler = exec_forward};
-		sigemptyset(&sa.sa_mask);
-		int sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH};
-		for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
-			sigaction(sigs[i], &sa, NULL);
+		forward_signals();
 		int st;
 		while (waitpid(b, &st, 0) < 0)
 			if (errno != EINTR)
@@ -2444,11 +2364,7 @@ int vakt_oci_exec(const vakt_oci_rt *rt, const vakt_oci_exec_opts *o, int *ret_s
 		goto out;
 	}
 	exec_target = a; /* A forwards on to the process */
-	struct sigaction sa = {.sa_handler = exec_forward};
-	sigemptyset(&sa.sa_mask);
-	int sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH};
-	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
-		sigaction(sigs[i], &sa, NULL);
+	forward_signals();
 	int st;
 	while (waitpid(a, &st, 0) < 0 && errno == EINTR)
 		;

@@ -40,6 +40,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "core/fdpass.h"
 #include "core/xalloc.h"
 #include "run/seccomp.h"
 
@@ -186,18 +187,11 @@ static void mount_at(const child_ctx *c, const char *src, const char *dst, const
 	close(fd);
 }
 
-/* Make the bind mount at dst read-only, keeping the flags the kernel locked on it (a
- * mount made in a user namespace must keep nosuid/nodev/noexec it inherited). */
-static void remount_ro(const child_ctx *c, const char *dst, unsigned long extra)
+unsigned long vakt_mount_locked_flags(const char *path)
 {
-	int fd = vakt_open_in_root(c->root_fd, dst, false, true);
-	if (fd < 0)
-		child_fail(c, -fd, "%s in the container", dst);
 	struct statvfs sv;
-	char p[64];
-	snprintf(p, sizeof(p), "/proc/self/fd/%d", fd);
 	unsigned long keep = 0;
-	if (statvfs(p, &sv) == 0) {
+	if (statvfs(path, &sv) == 0) {
 		if (sv.f_flag & ST_NOSUID)
 			keep |= MS_NOSUID;
 		if (sv.f_flag & ST_NODEV)
@@ -209,6 +203,19 @@ static void remount_ro(const child_ctx *c, const char *dst, unsigned long extra)
 		if (sv.f_flag & ST_RELATIME)
 			keep |= MS_RELATIME;
 	}
+	return keep;
+}
+
+/* Make the bind mount at dst read-only, keeping the flags the kernel locked on it (a
+ * mount made in a user namespace must keep nosuid/nodev/noexec it inherited). */
+static void remount_ro(const child_ctx *c, const char *dst, unsigned long extra)
+{
+	int fd = vakt_open_in_root(c->root_fd, dst, false, true);
+	if (fd < 0)
+		child_fail(c, -fd, "%s in the container", dst);
+	char p[64];
+	snprintf(p, sizeof(p), "/proc/self/fd/%d", fd);
+	unsigned long keep = vakt_mount_locked_flags(p);
 	if (mount(NULL, p, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | keep | extra, NULL) < 0)
 		child_fail(c, errno, "making %s read-only", dst);
 	close(fd);
@@ -288,21 +295,30 @@ static void make_dev(const child_ctx *c)
 	close(dfd);
 }
 
-/* The loopback interface up: the only network a container has by default. */
-static void loopback_up(const child_ctx *c)
+int vakt_loopback_up(void)
 {
 	int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (s < 0)
-		child_fail(c, errno, "socket for lo");
+		return -errno;
 	struct ifreq ifr;
 	memset(&ifr, 0, sizeof(ifr));
 	strcpy(ifr.ifr_name, "lo");
+	int r = 0;
 	if (ioctl(s, SIOCGIFFLAGS, &ifr) < 0)
-		child_fail(c, errno, "lo");
+		r = -errno;
 	ifr.ifr_flags |= IFF_UP | IFF_RUNNING;
-	if (ioctl(s, SIOCSIFFLAGS, &ifr) < 0)
-		child_fail(c, errno, "bringing lo up");
+	if (r == 0 && ioctl(s, SIOCSIFFLAGS, &ifr) < 0)
+		r = -errno;
 	close(s);
+	return r;
+}
+
+/* The loopback interface up: the only network a container has by default. */
+static void loopback_up(const child_ctx *c)
+{
+	int r = vakt_loopback_up();
+	if (r < 0)
+		child_fail(c, -r, "bringing lo up");
 }
 
 /* Drop every capability except those asked for; for a non-root user, keep the asked ones
@@ -388,17 +404,8 @@ __attribute__((noreturn)) static void child_main(child_ctx *c)
 	const vakt_run_spec *s = c->spec;
 	char go;
 	int tree_fd = -1; /* the rootfs as an idmapped mount, when the parent could make one */
-	{
-		char cbuf[CMSG_SPACE(sizeof(int))];
-		struct iovec iov = {&go, 1};
-		struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf,
-				    .msg_controllen = sizeof(cbuf)};
-		if (recvmsg(c->sync_fd, &mh, MSG_CMSG_CLOEXEC) != 1)
-			_exit(127); /* the parent gave up: it reports why */
-		struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
-		if (cm && cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_RIGHTS)
-			memcpy(&tree_fd, CMSG_DATA(cm), sizeof(int));
-	}
+	if (vakt_recv_fd(c->sync_fd, &go, 1, &tree_fd) != 1)
+		_exit(127); /* the parent gave up: it reports why */
 	/* if vakt dies, so does the container: nothing runs on unwatched, with its cgroups
 	 * about to be removed */
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
@@ -489,19 +496,7 @@ __attribute__((noreturn)) static void child_main(child_ctx *c)
 		child_fail(c, errno, "chdir /");
 	close(c->root_fd);
 	if (!s->read_write) {
-		struct statvfs sv;
-		unsigned long keep = 0;
-		if (statvfs("/", &sv) == 0) {
-			if (sv.f_flag & ST_NOSUID)
-				keep |= MS_NOSUID;
-			if (sv.f_flag & ST_NODEV)
-				keep |= MS_NODEV;
-			if (sv.f_flag & ST_NOEXEC)
-				keep |= MS_NOEXEC;
-			if (sv.f_flag & ST_RELATIME)
-				keep |= MS_RELATIME;
-		}
-		if (mount(NULL, "/", NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | keep, NULL) < 0)
+		if (mount(NULL, "/", NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | vakt_mount_locked_flags("/"), NULL) < 0)
 			child_fail(c, errno, "making the root read-only");
 	}
 	if (sethostname(s->hostname, strlen(s->hostname)) < 0)
@@ -640,26 +635,6 @@ static int idmapped_tree(const vakt_run_spec *s, pid_t pid)
 	}
 	close(userns);
 	return tree;
-}
-
-/* The first go-ahead, with the idmapped rootfs attached when there is one. */
-static ssize_t send_go(int sock, int fd)
-{
-	char go = 'm';
-	char cbuf[CMSG_SPACE(sizeof(int))];
-	struct iovec iov = {&go, 1};
-	struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1};
-	if (fd >= 0) {
-		memset(cbuf, 0, sizeof(cbuf));
-		mh.msg_control = cbuf;
-		mh.msg_controllen = sizeof(cbuf);
-		struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
-		cm->cmsg_level = SOL_SOCKET;
-		cm->cmsg_type = SCM_RIGHTS;
-		cm->cmsg_len = CMSG_LEN(sizeof(int));
-		memcpy(CMSG_DATA(cm), &fd, sizeof(int));
-	}
-	return sendmsg(sock, &mh, MSG_NOSIGNAL);
 }
 
 /* Resolve the command inside the rootfs: a path as given, else each directory of the
@@ -1009,7 +984,7 @@ int vakt_run(const vakt_run_spec *s, int *ret_status, vakt_error **err)
 	/* the maps are written: the child may build its filesystem while we move it into
 	 * its cgroups; it waits for the second byte before anything of the command runs */
 	int tree_fd = r >= 0 && s->userns && s->idmap ? idmapped_tree(s, pid) : -1;
-	if (r >= 0 && send_go(sync[1], tree_fd) != 1)
+	if (r >= 0 && vakt_send_fd(sync[1], "m", 1, tree_fd) != 1) /* the first go-ahead */
 		r = vakt_error_set(err, VAKT_E_IO, "starting the container: %s", strerror(errno));
 	if (tree_fd >= 0)
 		close(tree_fd);

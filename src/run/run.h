@@ -88,6 +88,15 @@ int vakt_run(const vakt_run_spec *spec, int *ret_status, vakt_error **err);
  * when dir, else an empty file). Returns an O_PATH fd, or -errno. Async-signal-safe. */
 int vakt_open_in_root(int root_fd, const char *path, bool create, bool dir);
 
+/* The flags a remount of the mount at path must keep: the kernel refuses to clear
+ * nosuid, nodev, noexec and the atime flags that a mount made in (or passed into) a user
+ * namespace inherited. MS_RDONLY is not among them. Async-signal-safe. */
+unsigned long vakt_mount_locked_flags(const char *path);
+
+/* Bring up the loopback interface of the calling process's network namespace: 0 or
+ * -errno. Async-signal-safe. */
+int vakt_loopback_up(void);
+
 /* The name of capability number cap without "CAP_" ("CHOWN"), or "?". */
 const char *vakt_cap_name(int cap);
 
