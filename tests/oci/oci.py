@@ -8,7 +8,6 @@ Needs root (CI runs as root), user namespaces and cgroups; skips (77) with the r
 otherwise. Each container's state lives under a temporary --root; the test checks that
 nothing is left behind after errors (no state directory, no cgroup).
 """
-import array
 import json
 import os
 import shutil
@@ -19,13 +18,9 @@ import tempfile
 import threading
 import time
 
-failures = 0
-
-
-def check(name, cond, detail=""):
-    global failures
-    print(f"{'ok' if cond else 'FAIL'}: {name}" + ("" if cond else f"\n    {detail}"))
-    failures += not cond
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+import harness  # noqa: E402
+from harness import check  # noqa: E402
 
 
 class Env:
@@ -109,26 +104,17 @@ def recv_console(sock_path, out):
 
 def main():
     vakt = os.path.abspath(sys.argv[1])
-    busybox = shutil.which("busybox") or "/bin/busybox"
-    if os.geteuid() != 0:
-        print("SKIP: vakt oci's tests need root (CI runs as root)")
-        return 77
-    if not os.path.exists("/proc/self/ns/user"):
-        print("SKIP: this kernel has no user namespaces")
-        return 77
-    if subprocess.run(["file", "-L", busybox], capture_output=True, text=True).stdout.find("statically") < 0:
-        print("SKIP: busybox is not static (scripts/install-deps.sh installs busybox-static)")
+    why = harness.skip_reason("vakt oci's tests")
+    if why:
+        print(f"SKIP: {why}")
         return 77
     with tempfile.TemporaryDirectory(prefix="vakt-oci-") as t:
         os.chmod(t, 0o755)
         env = Env(vakt, t)
-        os.makedirs(env.rootfs + "/bin")
-        shutil.copy(busybox, env.rootfs + "/bin/busybox")
-        for a in ("sh", "cat", "ls", "touch", "id", "hostname", "echo", "grep", "mount", "sleep", "stat", "readlink",
-                  "uname", "domainname", "mkdir", "true", "dd", "tty", "wc", "head", "stty", "cut"):
-            os.symlink("busybox", f"{env.rootfs}/bin/{a}")
-        for d in ("proc", "sys", "dev", "tmp", "etc", "data"):
-            os.mkdir(f"{env.rootfs}/{d}")
+        harness.busybox_rootfs(env.rootfs, ("sh", "cat", "ls", "touch", "id", "hostname", "echo", "grep", "mount",
+                                            "sleep", "stat", "readlink", "uname", "domainname", "mkdir", "true", "dd",
+                                            "tty", "wc", "head", "stty", "cut"),
+                               ("proc", "sys", "dev", "tmp", "etc", "data"))
         lifecycle(env)
         process_fields(env)
         linux_fields(env)
@@ -139,8 +125,8 @@ def main():
         escapes(env)
         left = [d for d in os.listdir(env.root) if d != "seccomp~cache"] if os.path.isdir(env.root) else []
         check("nothing is left under --root", left == [], left)
-    print(f"vakt oci: {failures} failures")
-    return 1 if failures else 0
+    print(f"vakt oci: {harness.failures} failures")
+    return 1 if harness.failures else 0
 
 
 def lifecycle(env):

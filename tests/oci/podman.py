@@ -15,20 +15,16 @@ import subprocess
 import sys
 import tempfile
 
-failures = 0
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+import harness  # noqa: E402
+from harness import check  # noqa: E402
 IMAGE = "localhost/vakt-podman-test:latest"
 
-
-def check(name, cond, detail=""):
-    global failures
-    print(f"{'ok' if cond else 'FAIL'}: {name}" + ("" if cond else f"\n    {detail}"))
-    failures += not cond
 
 
 def main():
     vakt = os.path.abspath(sys.argv[1])
     podman = shutil.which("podman")
-    busybox = shutil.which("busybox") or "/bin/busybox"
     if os.geteuid() != 0:
         print("SKIP: the Podman integration test runs as root (CI runs as root)")
         return 77
@@ -45,12 +41,8 @@ def main():
 
     with tempfile.TemporaryDirectory(prefix="vakt-podman-") as t:
         root = os.path.join(t, "rootfs")
-        os.makedirs(root + "/bin")
-        shutil.copy(busybox, root + "/bin/busybox")
-        for a in ("sh", "cat", "grep", "touch", "sleep", "tty", "echo", "id", "ls", "test"):
-            os.symlink("busybox", f"{root}/bin/{a}")
-        for d in ("proc", "sys", "dev", "etc", "tmp", "run", "var"):
-            os.makedirs(f"{root}/{d}", exist_ok=True)
+        harness.busybox_rootfs(root, ("sh", "cat", "grep", "touch", "sleep", "tty", "echo", "id", "ls", "test"),
+                               ("proc", "sys", "dev", "etc", "tmp", "run", "var"))
         tar = subprocess.run(["tar", "-C", root, "-c", "."], capture_output=True, check=True).stdout
         p = subprocess.run([podman, "import", "-", IMAGE], input=tar, capture_output=True)
         if p.returncode != 0:
@@ -108,8 +100,8 @@ def main():
         if ids:
             subprocess.run([podman, "rm", "-f", *ids], capture_output=True)
         subprocess.run([podman, "rmi", "-f", IMAGE], capture_output=True)
-    print(f"podman: {failures} failures")
-    return 1 if failures else 0
+    print(f"podman: {harness.failures} failures")
+    return 1 if harness.failures else 0
 
 
 if __name__ == "__main__":

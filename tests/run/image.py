@@ -21,13 +21,10 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 MKIMAGE = os.path.join(HERE, "..", "image", "mkimage.py")
-failures = 0
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+import harness  # noqa: E402
+from harness import check  # noqa: E402
 
-
-def check(name, cond, detail=""):
-    global failures
-    print(f"{'ok' if cond else 'FAIL'}: {name}" + ("" if cond else f"\n    {detail}"))
-    failures += not cond
 
 
 APPLETS = ("sh", "cat", "ls", "id", "echo", "pwd", "env", "true", "test")
@@ -72,7 +69,7 @@ def spec(layers_extra=None):
 def build(t, name, sp):
     d = os.path.join(t, "spec-" + name)
     os.makedirs(d, exist_ok=True)
-    shutil.copy(shutil.which("busybox") or "/bin/busybox", os.path.join(d, "busybox"))
+    shutil.copy(harness.busybox(), os.path.join(d, "busybox"))
     with open(os.path.join(d, "spec.json"), "w") as f:
         json.dump(sp, f)
     out = os.path.join(t, name + ".tar")
@@ -83,15 +80,9 @@ def build(t, name, sp):
 def main():
     vakt = os.path.abspath(sys.argv[1])
     debian = sys.argv[2] if len(sys.argv) > 2 else None
-    busybox = shutil.which("busybox") or "/bin/busybox"
-    if os.geteuid() != 0:
-        print("SKIP: vakt run's tests need root (CI runs as root)")
-        return 77
-    if not os.path.exists("/proc/self/ns/user"):
-        print("SKIP: this kernel has no user namespaces")
-        return 77
-    if subprocess.run(["file", "-L", busybox], capture_output=True, text=True).stdout.find("statically") < 0:
-        print("SKIP: busybox is not static (scripts/install-deps.sh installs busybox-static)")
+    why = harness.skip_reason("vakt run's tests")
+    if why:
+        print(f"SKIP: {why}")
         return 77
     for p in ("/tmp/vakt-unpack-escape", "/tmp/vakt-unpack-escape2"):
         if os.path.lexists(p):
@@ -223,7 +214,7 @@ def main():
     for p in ("/tmp/vakt-unpack-escape", "/tmp/vakt-unpack-escape2"):
         if os.path.lexists(p):
             os.unlink(p)
-    return 1 if failures else 0
+    return 1 if harness.failures else 0
 
 
 if __name__ == "__main__":

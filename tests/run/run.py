@@ -15,34 +15,22 @@ import subprocess
 import sys
 import tempfile
 
-failures = 0
-
-
-def check(name, cond, detail=""):
-    global failures
-    print(f"{'ok' if cond else 'FAIL'}: {name}" + ("" if cond else f"\n    {detail}"))
-    failures += not cond
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+import harness  # noqa: E402
+from harness import check  # noqa: E402
 
 
 def main():
     vakt, probe = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
-    busybox = shutil.which("busybox") or "/bin/busybox"
-    if os.geteuid() != 0:
-        print("SKIP: vakt run's tests need root (CI runs as root)")
-        return 77
-    if not os.path.exists("/proc/self/ns/user"):
-        print("SKIP: this kernel has no user namespaces")
-        return 77
-    if subprocess.run(["file", "-L", busybox], capture_output=True, text=True).stdout.find("statically") < 0:
-        print("SKIP: busybox is not static (scripts/install-deps.sh installs busybox-static)")
+    why = harness.skip_reason("vakt run's tests")
+    if why:
+        print(f"SKIP: {why}")
         return 77
     with tempfile.TemporaryDirectory(prefix="vakt-run-") as t:
         os.chmod(t, 0o755)  # the container's root is an unprivileged host UID: it must reach the rootfs
         root = os.path.join(t, "rootfs")
-        os.makedirs(root + "/bin")
-        shutil.copy(busybox, root + "/bin/busybox")
-        for a in ("sh", "cat", "ls", "touch", "id", "hostname", "echo", "grep", "mount", "kill", "sleep", "wc", "true", "readlink", "stat"):
-            os.symlink("busybox", f"{root}/bin/{a}")
+        harness.busybox_rootfs(root, ("sh", "cat", "ls", "touch", "id", "hostname", "echo", "grep", "mount", "kill",
+                                      "sleep", "wc", "true", "readlink", "stat"))
         shutil.copy(probe, root + "/bin/probe")
 
         def run(*args, cmd, **kw):
@@ -242,8 +230,8 @@ def main():
               not os.path.exists("/etc/vakt-escape"), "created /etc/vakt-escape on the host")
         if os.path.exists("/etc/vakt-escape"):
             os.rmdir("/etc/vakt-escape")
-    print(f"vakt run: {failures} failures")
-    return 1 if failures else 0
+    print(f"vakt run: {harness.failures} failures")
+    return 1 if harness.failures else 0
 
 
 if __name__ == "__main__":
