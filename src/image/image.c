@@ -581,10 +581,8 @@ static bool split_at_existing(const char *ref, char **ret_path, char **ret_tag)
 	return false;
 }
 
-/* The reference as a path and an optional tag. skopeo's transport prefixes
- * ("oci:DIR:TAG", "docker-archive:FILE") are accepted when the reference does not name
- * an existing path as it is ("oci:minbase" is the directory oci, tag minbase). */
-static void split_ref(const char *ref, char **ret_path, char **ret_tag)
+/* See image.h. */
+void vakt_image_split_ref(const char *ref, char **ret_path, char **ret_tag)
 {
 	static const char *const transports[] = {"docker-archive:", "oci-archive:", "oci:"};
 	if (split_at_existing(ref, ret_path, ret_tag))
@@ -758,7 +756,7 @@ int vakt_image_scan(const char *ref, const vakt_image_options *opt, vakt_image *
 		r = scan_stream(&s, STDIN_FILENO, ref[1] ? ref + 2 : NULL, &plat, err);
 	} else {
 		char *path, *tag;
-		split_ref(ref, &path, &tag);
+		vakt_image_split_ref(ref, &path, &tag);
 		struct stat st;
 		if (stat(path, &st) < 0)
 			r = vakt_error_set(err, VAKT_E_NOTFOUND, "%s: %s", ref, strerror(errno));

@@ -98,6 +98,12 @@ typedef struct vakt_image_options {
 /* Read the image named by ref (see the top of this file). Returns 0 and *ret, or a
  * negative code with *err: VAKT_E_USAGE for a reference that needs a tag, VAKT_E_NOTFOUND,
  * VAKT_E_PARSE / VAKT_E_INVALID / VAKT_E_LIMIT for a broken or hostile image. */
+/* A reference as a path and an optional tag (*ret_tag NULL when none): "PATH:TAG" where
+ * PATH exists, trying each ':' from the right ("dir/oci:curl", "a.tar:example/app:1.0");
+ * skopeo's transport prefixes ("oci:DIR:TAG", "docker-archive:FILE") are accepted when
+ * the reference does not name an existing path as it is. Both results are malloc'd. */
+void vakt_image_split_ref(const char *ref, char **ret_path, char **ret_tag);
+
 int vakt_image_scan(const char *ref, const vakt_image_options *opt, vakt_image **ret,
 		    vakt_error **err);
 

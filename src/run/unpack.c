@@ -39,43 +39,6 @@ static bool path_exists(const char *p)
 	return stat(p, &st) == 0;
 }
 
-/* "PATH:TAG" where PATH exists, trying each ':' from the right (as image.c does). */
-static bool split_at_existing(const char *ref, char **ret_path, char **ret_tag)
-{
-	*ret_tag = NULL;
-	if (path_exists(ref)) {
-		*ret_path = xstrdup(ref);
-		return true;
-	}
-	for (const char *c = ref + strlen(ref); c > ref;) {
-		c--;
-		if (*c != ':')
-			continue;
-		char *p = xstrndup(ref, (size_t)(c - ref));
-		if (path_exists(p) && c[1]) {
-			*ret_path = p;
-			*ret_tag = xstrdup(c + 1);
-			return true;
-		}
-		free(p);
-	}
-	return false;
-}
-
-static void split_ref(const char *ref, char **ret_path, char **ret_tag)
-{
-	static const char *const transports[] = {"docker-archive:", "oci-archive:", "oci:"};
-	if (split_at_existing(ref, ret_path, ret_tag))
-		return;
-	for (size_t i = 0; i < VAKT_ARRAY_SIZE(transports); i++) {
-		size_t l = strlen(transports[i]);
-		if (strncmp(ref, transports[i], l) == 0 && split_at_existing(ref + l, ret_path, ret_tag))
-			return;
-	}
-	*ret_path = xstrdup(ref);
-	*ret_tag = NULL;
-}
-
 bool vakt_unpack_is_image(const char *source)
 {
 	struct stat st;
@@ -569,7 +532,7 @@ int vakt_unpack(const char *ref, const vakt_unpack_options *opt, vakt_unpacked *
 		return vakt_error_set(err, VAKT_E_USAGE, "--platform: expected OS/ARCH[/VARIANT], got \"%s\"",
 				      opt->platform);
 	_cleanup_free_ char *path = NULL, *tag = NULL;
-	split_ref(ref, &path, &tag);
+	vakt_image_split_ref(ref, &path, &tag);
 	if (!path_exists(path))
 		return vakt_error_set(err, VAKT_E_NOTFOUND, "%s: %s", ref, strerror(ENOENT));
 	vakt_store *st = NULL;

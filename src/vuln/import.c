@@ -393,6 +393,24 @@ json_t *vjson_parse(const char *start, const char *end, unsigned line, unsigned 
 	return j;
 }
 
+json_t *vctx_record_json(vctx *c, const char *start, const char *end, unsigned line, size_t tokens,
+			 const char *what)
+{
+	char msg[200];
+	unsigned eline = line;
+	json_t *j = NULL;
+	if (tokens > VIMP_MAX_VALUES || (size_t)(end - start) > c->max_record)
+		snprintf(msg, sizeof(msg), "over the record limits");
+	else
+		j = vjson_parse(start, end, line, &eline, msg, sizeof(msg));
+	if (!j) {
+		vctx_record_begin(c, line);
+		vctx_skip(c, eline, "%s: %s; skipped", what, msg);
+		vctx_record_end(c);
+	}
+	return j;
+}
+
 /* ---- where a value is ------------------------------------------------------------------------ */
 
 const char *vpath_str(const vpath *p, char *buf, size_t len)

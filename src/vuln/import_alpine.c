@@ -435,19 +435,9 @@ int vimp_alpine_json(vctx *c, const char *data, size_t len, vakt_error **err)
 			unsigned line = s.line;
 			s.tokens = 0;
 			js_skip(&s, SIZE_MAX / 2, &start, &end); /* the first pass walked it all */
-			char msg[200];
-			unsigned eline;
-			json_t *j = NULL;
-			if (s.tokens > VIMP_MAX_VALUES || (size_t)(end - start) > c->max_record)
-				snprintf(msg, sizeof(msg), "over the record limits"), eline = line;
-			else
-				j = vjson_parse(start, end, line, &eline, msg, sizeof(msg));
-			if (!j) {
-				vctx_record_begin(c, line);
-				vctx_skip(c, eline, "package: %s; skipped", msg);
-				vctx_record_end(c);
+			json_t *j = vctx_record_json(c, start, end, line, s.tokens, "package");
+			if (!j)
 				continue;
-			}
 			vloc loc = {.line = line, .text = start, .text_end = end};
 			r = alpine_package(&a, j, &loc, false, err);
 			json_decref(j);

@@ -122,6 +122,12 @@ const char *js_key_str(vakt_arena *a, const char *raw, size_t len, bool escaped)
 json_t *vjson_parse(const char *start, const char *end, unsigned line, unsigned *ret_line,
 		    char *msg, size_t msglen);
 
+/* One record of a streamed feed, [start, end) from line, which the scanner counted
+ * tokens in: parsed with vjson_parse, or, over the record limits or malformed, recorded
+ * as a skipped `what` ("CVE entry: ...; skipped") and NULL. */
+json_t *vctx_record_json(vctx *c, const char *start, const char *end, unsigned line, size_t tokens,
+			 const char *what);
+
 /* ---- where a value is ------------------------------------------------------------------------ */
 
 #define VPATH_MAX 12

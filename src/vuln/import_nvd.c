@@ -270,19 +270,9 @@ int vimp_nvd(vctx *c, const char *data, size_t len, vakt_error **err)
 				break;
 			}
 			e = 0;
-			char msg[200];
-			unsigned eline;
-			json_t *j = NULL;
-			if (s.tokens > VIMP_MAX_VALUES || (size_t)(end - start) > c->max_record)
-				snprintf(msg, sizeof(msg), "over the record limits"), eline = line;
-			else
-				j = vjson_parse(start, end, line, &eline, msg, sizeof(msg));
-			if (!j) {
-				vctx_record_begin(c, line);
-				vctx_skip(c, eline, "CVE entry: %s; skipped", msg);
-				vctx_record_end(c);
+			json_t *j = vctx_record_json(c, start, end, line, s.tokens, "CVE entry");
+			if (!j)
 				continue;
-			}
 			vloc loc = {.line = line, .text = start, .text_end = end};
 			int r = nvd_cve(c, j, &loc, err);
 			json_decref(j);
